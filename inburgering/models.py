@@ -72,6 +72,7 @@ class Chunk:
     url: str | None = None
     role: str = "body"
     passage_key: str = ""  # identifies "the same passage" across versions of a document
+    footnotes: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         """Return the chunk as a JSON-ready dict."""

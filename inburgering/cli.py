@@ -1,0 +1,30 @@
+"""The `inburgering` command line: one typer app; each area registers its commands here."""
+from __future__ import annotations
+
+import logging
+import os
+
+import typer
+
+app = typer.Typer(help="Wet inburgering-assistent: bronvermelde antwoorden over de Wet inburgering 2021.",
+                  no_args_is_help=True, add_completion=False)
+
+
+@app.callback()
+def main(verbose: bool = typer.Option(False, "--verbose", "-v", help="Meer logregels (Engels) op stderr.")) -> None:
+    """Configure logging once, at the entry point."""
+    level = logging.DEBUG if verbose else getattr(logging, os.environ.get("INBURGERING_LOG_LEVEL", "WARNING"))
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("bm25s").setLevel(max(level, logging.WARNING))  # it logs every build at DEBUG
+
+
+def _register() -> None:
+    # Each area keeps its commands in its own module; imports inside the commands stay lazy.
+    from ingest.cli import ingest_command, search_command
+
+    app.command("ingest")(ingest_command)
+    app.command("search")(search_command)
+    # -- more commands are registered below (assistant, eval, api) --
+
+
+_register()

@@ -1,0 +1,50 @@
+"""BM25 over the chunks (bm25s), behind a small interface; bm25s stays inside this module."""
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+
+import numpy as np
+
+from ingest.text import tokens
+
+log = logging.getLogger(__name__)
+
+
+class KeywordIndex:
+    """BM25 scores of every chunk for a query."""
+
+    def __init__(self, retriever, vocabulary: list[str]) -> None:
+        self._retriever = retriever
+        self.vocabulary = vocabulary  # folded surface words of the corpus, for typo repair
+
+    @classmethod
+    def build(cls, texts: list[str], vocabulary: list[str]) -> "KeywordIndex":
+        """Index the given chunk texts."""
+        import bm25s
+
+        retriever = bm25s.BM25(k1=1.2, b=0.75)
+        retriever.index([tokens(t) or ["_empty_"] for t in texts], show_progress=False)
+        return cls(retriever, vocabulary)
+
+    def scores(self, query: str) -> np.ndarray:
+        """BM25 score of every chunk (0 where no query token occurs)."""
+        vocab = self._retriever.vocab_dict
+        query_tokens = [t for t in tokens(query) if t in vocab]
+        if not query_tokens:
+            return np.zeros(self._retriever.scores["num_docs"], dtype=np.float32)
+        return self._retriever.get_scores(query_tokens).astype(np.float32)
+
+    def save(self, path: Path) -> None:
+        """Write the index to a directory."""
+        self._retriever.save(str(path), show_progress=False)
+        (path / "vocabulary.json").write_text(json.dumps(self.vocabulary, ensure_ascii=False))
+
+    @classmethod
+    def load(cls, path: Path) -> "KeywordIndex":
+        """Read an index written by `save`."""
+        import bm25s
+
+        retriever = bm25s.BM25.load(str(path), load_corpus=False)
+        return cls(retriever, json.loads((path / "vocabulary.json").read_text()))

@@ -1,0 +1,165 @@
+"""Ingest the corpus: load, chunk, embed (cached), index, and swap the new index in."""
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+
+from inburgering.models import Chunk, DocumentVersion, SourceDocument
+from inburgering.settings import Settings
+from ingest.chunk import CHUNKER_VERSION, chunk_document, search_text
+from ingest.embed import EmbeddingCache, embed_cached, get_embedder
+from ingest.keyword_index import KeywordIndex
+from ingest.load import LoadError, load_text
+from ingest.manifest import load_manifest
+from ingest.split import split_span
+from ingest.store import IndexData, write_index
+from ingest.text import words
+from ingest.vector_index import VectorIndex
+
+log = logging.getLogger(__name__)
+# e5 reads at most 512 tokens: longer passages get several vectors, each a window of the text.
+WINDOW_WORDS = 300
+
+
+@dataclass
+class DocumentReport:
+    """What ingest did with one document version."""
+
+    document_id: str
+    version_date: str | None
+    file: str
+    chunks: int = 0
+    seconds: float = 0.0
+
+
+@dataclass
+class IngestReport:
+    """Summary of one ingest run."""
+
+    documents: list[DocumentReport] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (file, Dutch message)
+    chunks: int = 0
+    vectors: int = 0
+    embedded: int = 0
+    seconds: float = 0.0
+    index_path: str | None = None
+
+
+def load_documents(corpus_dir: Path, report: IngestReport) -> list[SourceDocument]:
+    """Load every manifest entry; a bad file is reported and skipped, the rest goes on."""
+    docs = []
+    for meta in load_manifest(corpus_dir):
+        started = time.perf_counter()
+        try:
+            loaded = load_text(corpus_dir / meta.file)
+        except LoadError as exc:
+            log.warning("skipped %s: %s", meta.file, exc)
+            report.skipped.append((meta.file, exc.message_nl))
+            continue
+        docs.append(SourceDocument(meta=meta, text=loaded.text, pages=loaded.pages))
+        report.documents.append(DocumentReport(meta.id, meta.version_date, meta.file,
+                                               seconds=time.perf_counter() - started))
+    return docs
+
+
+def vector_texts(chunk: Chunk) -> list[tuple[str, str]]:
+    """(kind, text) of every vector a chunk gets: passage windows, and its Q&A question."""
+    text = search_text(chunk)
+    head = "\n".join(p for p in (chunk.section, chunk.question) if p)
+    spans = split_span(text, 0, len(text), WINDOW_WORDS)
+    out = [("passage", text[a:b] if a == 0 else f"{head}\n{text[a:b]}") for a, b in spans]
+    if chunk.question:
+        # Questions are matched question-to-question too: e5 is symmetric with "query:" on both.
+        out.append(("query", chunk.question))
+    return out
+
+
+def corpus_hash(corpus_dir: Path, docs: list[SourceDocument]) -> str:
+    """Hash of the manifest and the loaded texts: equal hash, equal corpus."""
+    h = hashlib.sha256((corpus_dir / "manifest.json").read_bytes())
+    for doc in docs:
+        h.update(doc.meta.id.encode() + b"\0" + doc.text.encode())
+    return h.hexdigest()
+
+
+def build_index(chunks: list[Chunk], embedder, cache: EmbeddingCache | None, batch: int,
+                progress: Callable[[int], None] | None = None) -> tuple[IndexData, int]:
+    """Embed (through the cache) and index the chunks; returns the data and how many were new."""
+    rows = [(i, kind, text) for i, c in enumerate(chunks) for kind, text in vector_texts(c)]
+    embedded = 0
+    parts = []
+    for kind in ("passage", "query"):
+        texts = [t for _, k, t in rows if k == kind]
+        vecs, n = embed_cached(embedder, cache, texts, kind, batch=batch, progress=progress)
+        parts.append(vecs)
+        embedded += n
+    order = [r for r in rows if r[1] == "passage"] + [r for r in rows if r[1] == "query"]
+    vectors = np.vstack([p for p in parts if p.size])
+    vocabulary = sorted({w for c in chunks for w in words(search_text(c)) if len(w) > 3})
+    data = IndexData(
+        chunks=chunks,
+        vectors=VectorIndex.build(vectors),
+        vector_chunk=np.array([i for i, _, _ in order], dtype=np.int32),
+        vector_kind=["question" if k == "query" else "passage" for _, k, _ in order],
+        keywords=KeywordIndex.build([search_text(c) for c in chunks], vocabulary),
+    )
+    return data, embedded
+
+
+def count_vectors(chunks: list[Chunk]) -> int:
+    """How many vectors the chunks will get (for the progress bar)."""
+    return sum(len(vector_texts(c)) for c in chunks)
+
+
+def ingest(settings: Settings, progress_factory=None) -> IngestReport:
+    """Run the whole ingest; the previous index stays live unless a complete new one is built."""
+    started = time.perf_counter()
+    report = IngestReport()
+    docs = load_documents(settings.corpus_dir, report)
+    chunks: list[Chunk] = []
+    for doc, doc_report in zip(docs, report.documents):
+        t0 = time.perf_counter()
+        doc_chunks = chunk_document(doc, settings.chunk_tokens)
+        doc_report.chunks = len(doc_chunks)
+        doc_report.seconds += time.perf_counter() - t0
+        chunks += doc_chunks
+    if not chunks:
+        report.seconds = time.perf_counter() - started
+        return report
+    embedder = get_embedder(settings.embedder)
+    cache = EmbeddingCache(settings.cache_dir / "embeddings.sqlite")
+    progress = progress_factory(count_vectors(chunks)) if progress_factory else None
+    try:
+        data, report.embedded = build_index(chunks, embedder, cache, settings.embed_batch, progress)
+    finally:
+        cache.close()
+    data.meta = _meta(settings, embedder.name, data, docs)
+    report.index_path = str(write_index(data, settings.index_dir))
+    report.chunks, report.vectors = len(chunks), data.vectors.size
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _meta(settings: Settings, embedder_name: str, data: IndexData, docs: list[SourceDocument]) -> dict:
+    """What index_meta.json records about how this index was built."""
+    counts: dict[str, int] = {}
+    for c in data.chunks:
+        key = f"{c.document_id}@{c.version_date}"
+        counts[key] = counts.get(key, 0) + 1
+    return {
+        "embedder": embedder_name,
+        "dim": data.vectors.dim,
+        "chunker_version": CHUNKER_VERSION,
+        "chunk_tokens": settings.chunk_tokens,
+        "corpus_hash": corpus_hash(settings.corpus_dir, docs),
+        "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "chunks": len(data.chunks),
+        "vectors": data.vectors.size,
+        "documents": counts,
+    }

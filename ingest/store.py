@@ -1,0 +1,112 @@
+"""The index directory: chunks, FAISS vectors, BM25 and index_meta.json, swapped in atomically.
+
+`index_dir` is a symlink to a versioned build directory; a new build is written beside it and
+the link is replaced with one rename, so readers see the old index or the new one, never half.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from inburgering.models import Chunk
+from ingest.keyword_index import KeywordIndex
+from ingest.vector_index import VectorIndex
+
+log = logging.getLogger(__name__)
+
+
+class IndexError_(Exception):
+    """The index cannot be used; `message_nl` says why in Dutch."""
+
+    def __init__(self, message_en: str, message_nl: str) -> None:
+        super().__init__(message_en)
+        self.message_nl = message_nl
+
+
+@dataclass
+class IndexData:
+    """Everything a retriever needs, in memory."""
+
+    chunks: list[Chunk]
+    vectors: VectorIndex
+    vector_chunk: np.ndarray  # row of `vectors` -> position in `chunks`
+    vector_kind: list[str]  # "passage" or "question" per row
+    keywords: KeywordIndex
+    meta: dict = field(default_factory=dict)
+
+
+def write_index(data: IndexData, index_dir: Path) -> Path:
+    """Write a complete build next to index_dir and point index_dir at it atomically."""
+    parent = index_dir.parent
+    parent.mkdir(parents=True, exist_ok=True)
+    build = parent / f"{index_dir.name}-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}"
+    tmp = build.with_name(build.name + ".partial")
+    tmp.mkdir()
+    with open(tmp / "chunks.jsonl", "w", encoding="utf-8") as f:
+        for chunk in data.chunks:
+            f.write(json.dumps(chunk.to_dict(), ensure_ascii=False) + "\n")
+    data.vectors.save(tmp / "vectors.faiss")
+    np.save(tmp / "vector_chunk.npy", data.vector_chunk)
+    (tmp / "vector_kind.json").write_text(json.dumps(data.vector_kind))
+    data.keywords.save(tmp / "bm25")
+    (tmp / "index_meta.json").write_text(json.dumps(data.meta, indent=2, ensure_ascii=False))
+    tmp.rename(build)
+    _swap_link(index_dir, build)
+    _remove_old_builds(index_dir, keep=build)
+    return build
+
+
+def _swap_link(index_dir: Path, build: Path) -> None:
+    """Point index_dir at build with a single atomic rename of a fresh symlink."""
+    if index_dir.exists() and not index_dir.is_symlink():
+        index_dir.rename(index_dir.with_name(index_dir.name + f"-legacy-{os.getpid()}"))
+    link = index_dir.with_name(f".{index_dir.name}.link-{os.getpid()}")
+    if link.is_symlink() or link.exists():
+        link.unlink()
+    link.symlink_to(build.name)
+    os.replace(link, index_dir)
+
+
+def _remove_old_builds(index_dir: Path, keep: Path) -> None:
+    """Delete earlier builds (and leftovers of crashed ones) once the new one is live."""
+    for old in index_dir.parent.glob(f"{index_dir.name}-*"):
+        if old != keep and old.is_dir():
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def read_meta(index_dir: Path) -> dict | None:
+    """index_meta.json of the live index, or None when there is none."""
+    path = index_dir / "index_meta.json"
+    return json.loads(path.read_text()) if path.exists() else None
+
+
+def load_index(index_dir: Path, embedder_name: str | None = None) -> IndexData:
+    """Load the live index; refuse one built with another embedder than the one configured."""
+    meta = read_meta(index_dir)
+    if meta is None:
+        raise IndexError_(f"no index at {index_dir}; run `inburgering ingest` first",
+                          "Er is nog geen index. Voer eerst `inburgering ingest` uit.")
+    if embedder_name and meta.get("embedder") != embedder_name:
+        raise IndexError_(
+            f"index at {index_dir} was built with embedder {meta.get('embedder')!r}, "
+            f"but {embedder_name!r} is configured; re-run `inburgering ingest`",
+            f"De index is gebouwd met een ander embeddingmodel ({meta.get('embedder')}) dan is "
+            f"ingesteld ({embedder_name}). Voer `inburgering ingest` opnieuw uit.")
+    root = index_dir.resolve()
+    with open(root / "chunks.jsonl", encoding="utf-8") as f:
+        chunks = [Chunk.from_dict(json.loads(line)) for line in f]
+    return IndexData(
+        chunks=chunks,
+        vectors=VectorIndex.load(root / "vectors.faiss"),
+        vector_chunk=np.load(root / "vector_chunk.npy"),
+        vector_kind=json.loads((root / "vector_kind.json").read_text()),
+        keywords=KeywordIndex.load(root / "bm25"),
+        meta=meta,
+    )
