@@ -24,7 +24,11 @@ def _register() -> None:
 
     app.command("ingest")(ingest_command)
     app.command("search")(search_command)
-    # -- more commands are registered below (assistant, eval, api) --
+    from assistant.cli import ask_command, chat_command
+
+    app.command("ask")(ask_command)
+    app.command("chat")(chat_command)
+    # -- more commands are registered below (eval, api) --
 
 
 _register()

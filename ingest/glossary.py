@@ -49,7 +49,7 @@ class Glossary:
     def __init__(self, entries: list[GlossaryEntry]) -> None:
         self.entries = list(entries)
         self._by_key: dict[str, GlossaryEntry] = {}
-        patterns: dict[str, str] = {}  # one regex per distinct form, by its key
+        patterns: dict[str, int] = {}  # distinct form regex -> length of its key, for ordering
         for entry in self.entries:
             for form, exact in _forms(entry):
                 key = _key(form)
@@ -57,9 +57,9 @@ class Glossary:
                 if owner is not entry:
                     logger.warning("glossary form %r of %r already belongs to %r", form, entry.term, owner.term)
                 else:
-                    patterns.setdefault(key, _form_pattern(form, exact))
+                    patterns.setdefault(_form_pattern(form, exact), len(key))
         # Longest forms first, so "vmbo-bb" wins over "vmbo" at the same position.
-        body = "|".join(patterns[key] for key in sorted(patterns, key=len, reverse=True))
+        body = "|".join(sorted(patterns, key=patterns.__getitem__, reverse=True))
         self._pattern = re.compile(rf"(?<!\w)(?P<core>{body}){_SUFFIX}(?!\w)", re.IGNORECASE)
         self._present = {e.term: [(f, _presence_re(f)) for f in (e.term, e.expansion)] for e in self.entries}
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Callable
 
@@ -16,7 +16,7 @@ from ingest.chunk import CHUNKER_VERSION, chunk_document, search_text
 from ingest.embed import EmbeddingCache, embed_cached, get_embedder
 from ingest.keyword_index import KeywordIndex
 from ingest.load import LoadError, load_text
-from ingest.manifest import load_manifest
+from ingest.manifest import law_in_force, load_manifest
 from ingest.split import split_span
 from ingest.store import IndexData, write_index
 from ingest.text import words
@@ -162,4 +162,7 @@ def _meta(settings: Settings, embedder_name: str, data: IndexData, docs: list[So
         "chunks": len(data.chunks),
         "vectors": data.vectors.size,
         "documents": counts,
+        # The manifest travels with the index, so answering needs nothing but the index directory.
+        "manifest": [asdict(d.meta) for d in docs],
+        "law_in_force": law_in_force(settings.corpus_dir),
     }

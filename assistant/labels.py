@@ -1,0 +1,51 @@
+"""Labels for a source's scope and warnings about outdated sources, in Dutch."""
+from __future__ import annotations
+
+from inburgering.models import Chunk
+
+_MONTHS = ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september",
+           "oktober", "november", "december"]
+REGION_NAMES = {"amrd": "de Arbeidsmarktregio Drenthe"}
+MUNICIPALITY_NAMES = {"s-hertogenbosch": "'s-Hertogenbosch"}
+
+
+def dutch_date(iso: str | None) -> str:
+    """2023-05-16 -> "16 mei 2023"."""
+    if not iso:
+        return ""
+    year, month, day = iso.split("-")
+    return f"{int(day)} {_MONTHS[int(month) - 1]} {year}"
+
+
+def scope_label(scope: str) -> str:
+    """How an answer names where a source applies."""
+    if scope.startswith("regio:"):
+        name = scope.split(":", 1)[1]
+        return f"Afspraak in {REGION_NAMES.get(name, 'de regio ' + name)}"
+    if scope.startswith("gemeente:"):
+        name = scope.split(":", 1)[1]
+        return f"Beleid gemeente {MUNICIPALITY_NAMES.get(name, name)}"
+    return "Landelijk"
+
+
+def place_name(scope: str) -> str:
+    """The place a regional scope refers to, for sentences like "In X geldt …"."""
+    name = scope.split(":", 1)[-1]
+    return REGION_NAMES.get(name) or MUNICIPALITY_NAMES.get(name) or name
+
+
+def staleness_warnings(chunk: Chunk, manifest: dict[str, dict], law_date: str) -> list[str]:
+    """Warnings for a cited source written before the law took effect or on a wrong start date."""
+    doc = manifest.get(f"{chunk.document_id}@{chunk.version_date}") or manifest.get(chunk.document_id)
+    if not doc:
+        return []
+    title, out = doc["title"], []
+    assumed = doc.get("assumed_start_date")
+    if assumed and assumed != law_date:
+        out.append(f"Let op: '{title}' gaat uit van invoering van de wet op {dutch_date(assumed)}; "
+                   f"de Wet inburgering 2021 is op {dutch_date(law_date)} in werking getreden. "
+                   "Data en bedragen in deze bron kunnen daardoor verouderd zijn.")
+    elif doc.get("predates_law"):
+        out.append(f"Let op: '{title}' is geschreven vóór de inwerkingtreding van de Wet inburgering "
+                   f"2021 op {dutch_date(law_date)}; controleer of dit nog zo geldt.")
+    return out

@@ -1,0 +1,69 @@
+"""Pick the sentences of a passage that answer a question (extractive, no generation)."""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+from inburgering.models import Chunk
+from ingest.dates import MARKER
+from ingest.split import count_words, sentence_spans
+from ingest.text import tokens
+
+_LINKISH = re.compile(r"^(Lees|Bekijk|Download|Ga naar|Meer informatie|Zie ook)\b", re.IGNORECASE)
+
+
+@dataclass
+class Sentence:
+    """A sentence of a chunk: offsets into chunk.text and its relevance to the question."""
+
+    start: int
+    end: int
+    text: str
+    score: float = 0.0
+    position: int = 0
+
+
+def candidate_sentences(chunk: Chunk) -> list[Sentence]:
+    """Sentences of the chunk that can carry an answer (no headings, markers or link lines)."""
+    out = []
+    for a, b in sentence_spans(chunk.text):
+        s = chunk.text[a:b]
+        if chunk.question and chunk.question[:40] in s:
+            continue  # the question line itself answers nothing
+        if MARKER.fullmatch(s.strip()) or _LINKISH.match(s.strip()) or count_words(s) < 4:
+            continue
+        if a == 0 and chunk.role != "qa" and "\n" not in s and not s.rstrip().endswith((".", "?", "!")):
+            continue  # a section heading
+        out.append(Sentence(a, b, s, position=len(out)))
+    return out
+
+
+def score_sentences(sentences: list[Sentence], query_tokens: set[str], idf: dict[str, float],
+                    first_bonus: float) -> list[Sentence]:
+    """Score by idf-weighted overlap with the question; the opening of an answer gets a bonus."""
+    for s in sentences:
+        toks = set(tokens(s.text))
+        overlap = sum(idf.get(t, 1.0) for t in toks & query_tokens)
+        s.score = overlap / math.sqrt(max(len(toks), 4)) + (first_bonus if s.position == 0 else 0.0)
+    return sentences
+
+
+def best_run(sentences: list[Sentence], max_sentences: int = 3) -> list[Sentence]:
+    """The best sentence plus neighbours that also bear on the question: one contiguous run."""
+    if not sentences:
+        return []
+    best = max(range(len(sentences)), key=lambda i: sentences[i].score)
+    lo = hi = best
+    top = sentences[best].score
+    while hi - lo + 1 < max_sentences:
+        nxt = sentences[hi + 1].score if hi + 1 < len(sentences) else -1
+        prv = sentences[lo - 1].score if lo > 0 else -1
+        # A neighbour joins when it is relevant in its own right (or continues a short opener).
+        if nxt >= max(prv, 0.45 * top) and nxt > 0 or (hi == best and count_words(sentences[hi].text) < 12 and nxt >= 0):
+            hi += 1
+        elif prv >= 0.6 * top and prv > 0:
+            lo -= 1
+        else:
+            break
+    return sentences[lo:hi + 1]

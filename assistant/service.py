@@ -1,0 +1,131 @@
+"""The assistant: a question (with earlier turns, as-of date, scope) in, an Answer out.
+
+The same object serves the CLI, the API and Teams. Extractive by default: every word of an
+answer, short connecting phrases aside, comes from the cited passages.
+"""
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+
+from assistant.compose import citation, pick_parts, render
+from assistant.conversation import is_follow_up, place_scope, resolve
+from assistant.coverage import CoverageJudge
+from assistant.filters import AsOfFilter, as_of_warnings
+from assistant.labels import dutch_date, place_name, staleness_warnings
+from assistant.referral import best_referral, vraagbaak_rows
+from assistant.retrieve import Retriever
+from inburgering.models import Answer, Hit
+from inburgering.settings import Settings, get_settings
+
+log = logging.getLogger(__name__)
+
+REFUSAL = ("De bronnen van deze assistent beantwoorden deze vraag niet. Ik geef daarom geen antwoord, "
+           "om niets te beweren wat niet in de bronnen staat.")
+
+
+class Assistant:
+    """Answers questions from one loaded index."""
+
+    def __init__(self, retriever: Retriever, settings: Settings | None = None, generator=None) -> None:
+        self.settings = settings or get_settings()
+        self.retriever = retriever
+        data = retriever.data
+        self.judge = CoverageJudge(data.chunks, data.keywords.vocabulary)
+        self.idf = {t: self.judge.idf(t) for t in self.judge.df}
+        self.referrals = vraagbaak_rows(data.chunks)
+        self.manifest = {f"{d['id']}@{d['version_date']}": d for d in data.meta.get("manifest", [])}
+        self.manifest.update({d["id"]: d for d in data.meta.get("manifest", [])})
+        self.law_date = data.meta.get("law_in_force", "2022-01-01")
+        self.generator = generator
+
+    @classmethod
+    def from_settings(cls, settings: Settings | None = None) -> "Assistant":
+        """Load the index named by the settings and build an assistant on it."""
+        from assistant.loader import load_retriever
+
+        settings = settings or get_settings()
+        return cls(load_retriever(settings), settings)
+
+    def ask(self, question: str, history: list[str] | None = None, as_of: str | None = None,
+            scope: str | None = None, mode: str | None = None, session_id: str | None = None) -> Answer:
+        """Answer one question; `history` holds the earlier user turns, oldest first."""
+        started = time.perf_counter()
+        history = [h for h in (history or []) if h and h.strip()]
+        resolved = resolve(question, history)
+        named = place_scope(question) or (place_scope(resolved) if is_follow_up(question) else None)
+        effective_scope = named or scope
+        allowed = AsOfFilter(as_of, effective_scope)
+        hits = self.retriever.search(resolved, k=self.settings.top_k, allowed=allowed)
+        answer = self._answer(question, resolved, hits, as_of, effective_scope)
+        answer.session_id = session_id
+        if (mode or self.settings.mode) == "llm" and not answer.refused:
+            self._generate(answer, resolved, hits)
+        answer.latency_ms = int((time.perf_counter() - started) * 1000)
+        return answer
+
+    def _answer(self, question: str, resolved: str, hits: list[Hit], as_of, scope) -> Answer:
+        """Extractive answer, or a refusal when the passages do not address the question."""
+        base = Answer(question=question, answer="", as_of=as_of, scope=scope,
+                      answer_id=uuid.uuid4().hex)
+        if not hits:
+            return self._refuse(base, resolved, hits, as_of)
+        prepared = self.retriever.prepare(resolved)
+        coverage = self.judge.judge(resolved, prepared, hits)
+        if not coverage.verdict:
+            log.info("refused %r: %s", question, "; ".join(coverage.reasons))
+            return self._refuse(base, resolved, hits, as_of)
+        parts = pick_parts(hits, prepared, self.idf)
+        if not parts:
+            return self._refuse(base, resolved, hits, as_of)
+        base.answer, base.citations = render(parts)
+        base.confidence = round(min(1.0, 0.5 * coverage.covered + 0.5 * parts[0].hit.score), 3)
+        base.warnings = self._warnings(parts, as_of, scope)
+        return base
+
+    def _warnings(self, parts, as_of, scope) -> list[str]:
+        """Staleness, as-of and scope warnings for the cited passages."""
+        warnings: list[str] = []
+        for part in parts:
+            warnings += staleness_warnings(part.hit.chunk, self.manifest, self.law_date)
+            warnings += as_of_warnings(part.hit.chunk, as_of)
+        scopes = {p.hit.chunk.scope for p in parts}
+        regional = sorted(s for s in scopes if s != "national")
+        if regional and "national" in scopes:
+            warnings.append("De landelijke regel en de regionale/gemeentelijke afspraak staan hieronder "
+                            "allebei, met label; ze kunnen verschillen.")
+        elif regional and regional[0] != scope:
+            warnings.append(f"Dit antwoord komt uit een bron van {place_name(regional[0])}; het geldt "
+                            "alleen daar en is geen landelijke regel.")
+        return list(dict.fromkeys(warnings))
+
+    def _refuse(self, answer: Answer, resolved: str, hits: list[Hit], as_of) -> Answer:
+        """Say plainly that the sources do not cover it; suggest nearby topics and who to ask."""
+        answer.refused, answer.confidence = True, 0.0
+        lines = [REFUSAL]
+        if as_of and not hits:
+            lines = [f"Er was op {dutch_date(as_of)} geen versie van de bronnen geldig die deze vraag "
+                     "beantwoordt."]
+        suggestions = hits[:3]
+        if suggestions:
+            lines.append("Onderwerpen in de bronnen die er het dichtst bij liggen:")
+            for n, hit in enumerate(suggestions, start=1):
+                lines.append(f"- {hit.chunk.question or hit.chunk.section} ({hit.chunk.document_title}) [{n}]")
+                quote = hit.chunk.question or hit.chunk.text.split("\n")[0]
+                answer.citations.append(citation(n, hit, quote if quote in hit.chunk.text else hit.chunk.text[:80]))
+        referral = best_referral(self.referrals, resolved)
+        if referral:
+            n = len(answer.citations) + 1
+            org = referral.line.split("(")[0].strip()
+            lines.append(f"Volgens de Vraagbaak in de Q&A van Divosa kun je met zo'n vraag terecht bij {org}: "
+                         f"\"{' '.join(referral.line.split())}\" [{n}]")
+            answer.citations.append(citation(n, Hit(referral.chunk, 0.0), referral.line))
+        answer.answer = "\n".join(lines)
+        return answer
+
+    def _generate(self, answer: Answer, resolved: str, hits: list[Hit]) -> None:
+        """Let the configured LLM write the answer; keep it only if it passes verification."""
+        from assistant.llm import generate_verified
+
+        generate_verified(self, answer, resolved, hits)
