@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from inburgering.models import Chunk, Hit
+from assistant.conversation import PLACES
 from ingest.text import fold, tokens, words
 
 # Words that describe the client or the asker, not the topic ("klant van 17, vrouw, …").
@@ -31,6 +32,7 @@ class Coverage:
     unknown: list[str]  # salient words the corpus never uses
     missing: list[str]  # known salient words absent from the best passages
     covered: float  # idf-weighted share of salient words found in the best passages
+    unknown_share: float = 0.0  # idf-weighted share of salient words the corpus never uses
     verdict: bool = True
     reasons: list[str] = field(default_factory=list)
 
@@ -54,10 +56,10 @@ class CoverageJudge:
         return math.log(1 + self.n / (1 + self.df.get(stem, 0)))
 
     def salient(self, question: str) -> list[str]:
-        """Topic words of the question: not stop words, not case description, not ubiquitous."""
+        """Topic words of the question: not stop words, verbs, places, case description or ubiquitous."""
         out = []
         for w in words(question):
-            if len(w) < 3 or w in _CASE_WORDS or w.isdigit():
+            if len(w) < 3 or w in _CASE_WORDS or w.isdigit() or w in _PLACE_WORDS or _is_verb(w):
                 continue
             stems = tokens(w)
             if not stems or self.df.get(stems[0], 0) > 0.25 * self.n:
@@ -76,7 +78,7 @@ class CoverageJudge:
         for w in salient:
             stem = (tokens(w) or [w])[0]
             known = stem in self.df or w in self.vocabulary or _repaired(w, prepared_stems, self.df)
-            weight = self.idf(stem) if known else self.idf("\0")
+            weight = self.idf(stem) if known else self.idf("\0") * _unknown_weight(w)
             total += weight
             if not known:
                 unknown.append(w)
@@ -86,12 +88,32 @@ class CoverageJudge:
                 missing.append(w)
         covered = found / total if total else 1.0
         cov = Coverage(salient, unknown, missing, covered)
-        unknown_share = sum(self.idf("\0") for _ in unknown) / total if total else 0.0
+        unknown_share = sum(self.idf("\0") * _unknown_weight(w) for w in unknown) / total if total else 0.0
+        cov.unknown_share = unknown_share
         if unknown_share > self.unknown_limit:
             cov.verdict, cov.reasons = False, [f"unknown terms: {', '.join(unknown)}"]
         elif covered < self.covered_floor:
             cov.verdict, cov.reasons = False, [f"best passages miss: {', '.join(missing + unknown)}"]
         return cov
+
+
+_PLACE_WORDS = {w for names in PLACES.values() for name in names for w in words(name)} | {"drentse", "bossche"}
+
+
+def _is_verb(word: str) -> bool:
+    """A verb form ("noemt", "kreeg", "beginnen"): asks how, not about what."""
+    import simplemma
+
+    lemma = simplemma.lemmatize(word, lang="nl")
+    # Infinitives stay: they cannot be told from nouns in -en ("examen") without a tagger.
+    return lemma.endswith("en") and lemma != word
+
+
+def _unknown_weight(word: str) -> float:
+    """Unknown ordinary Dutch words ("ziek", "moeder") say less than unknown terms ("leges")."""
+    import simplemma
+
+    return 0.4 if simplemma.is_known(word, lang="nl") else 1.0
 
 
 def _repaired(word: str, prepared_stems: set[str], df: dict[str, int]) -> bool:

@@ -1,4 +1,4 @@
-"""Load what answering needs (index, embedder, glossary) once per process."""
+"""Load what answering needs (index with its glossary, embedder) once per process."""
 from __future__ import annotations
 
 import logging
@@ -13,10 +13,6 @@ log = logging.getLogger(__name__)
 
 def load_retriever(settings: Settings) -> Retriever:
     """A retriever over the live index, refusing an index built with another embedder."""
-    from ingest.glossary import Glossary
-
     embedder = get_embedder(settings.embedder)
     data = load_index(settings.index_dir, embedder.name)
-    glossary_path = settings.corpus_dir / "glossary.json"
-    glossary = Glossary.load(glossary_path) if glossary_path.exists() else None
-    return Retriever(data, embedder, glossary)
+    return Retriever(data, embedder)

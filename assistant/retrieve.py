@@ -1,7 +1,8 @@
-"""Hybrid retrieval: dense (e5 passages and Q&A question lines) fused with BM25, then filtered.
+"""Hybrid retrieval: dense (e5 over short windows of each passage) fused with BM25, then filtered.
 
-Informal questions are made retrievable before scoring: glossary expansion ("pip" also searches
-"persoonlijk plan inburgering en participatie") and typo repair against the corpus vocabulary.
+Informal questions are made retrievable before scoring: BM25 maps every glossary term to one
+canonical token on both sides ("pip" finds "persoonlijk plan inburgering en participatie"), and
+misspelt words get their nearest corpus word added ("inburgeringsplichtge").
 """
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from difflib import SequenceMatcher
 
 import numpy as np
 
-from inburgering.models import Chunk, Hit
+from inburgering.models import Hit
 from ingest.store import IndexData
 from ingest.text import words
 
@@ -25,7 +26,6 @@ class RetrievalWeights:
 
     dense: float = 0.6
     bm25: float = 0.4
-    question: float = 1.0  # weight of a Q&A question-line match relative to a passage match
 
 
 class TypoRepair:
@@ -61,52 +61,54 @@ class TypoRepair:
 class Retriever:
     """Ranked passages for a question, from one loaded index."""
 
-    def __init__(self, data: IndexData, embedder, glossary=None, weights: RetrievalWeights | None = None):
+    def __init__(self, data: IndexData, embedder, weights: RetrievalWeights | None = None):
         self.data = data
         self.embedder = embedder
-        self.glossary = glossary
+        self.glossary = data.keywords.glossary
         self.weights = weights or RetrievalWeights()
         self.typos = TypoRepair(data.keywords.vocabulary)
-        self._is_question = np.array([k == "question" for k in data.vector_kind])
+        self._wordsets = [frozenset(words(c.text)) for c in data.chunks]  # for near-duplicate checks
 
     def prepare(self, query: str) -> str:
-        """The query as the retrievers see it: glossary-expanded and typo-repaired."""
-        expanded = self.glossary.expand(query) if self.glossary else query
-        return self.typos.repair(expanded)
+        """The query as the keyword retriever sees it: misspelt words get their corpus neighbour."""
+        return self.typos.repair(query)
 
-    def dense_scores(self, query: str) -> tuple[np.ndarray, np.ndarray]:
-        """Per chunk: best passage similarity and (for Q&A entries) question-line similarity."""
+    def dense_scores(self, query: str) -> np.ndarray:
+        """Per chunk: the similarity of its best window to the question."""
         qv = self.embedder.embed([query], kind="query")[0]
         sims, ids = self.data.vectors.search(qv, self.data.vectors.size)
-        n = len(self.data.chunks)
-        passage, question = np.zeros(n, np.float32), np.zeros(n, np.float32)
-        rows = self.data.vector_chunk[ids]
-        is_q = self._is_question[ids]
-        # Highest similarity first, so the first write per chunk is its maximum.
-        for sim, row, q in zip(sims[::-1], rows[::-1], is_q[::-1]):
-            (question if q else passage)[row] = sim
-        return passage, question
+        dense = np.zeros(len(self.data.chunks), np.float32)
+        np.maximum.at(dense, self.data.vector_chunk[ids], sims)
+        return dense
 
     def search(self, query: str, k: int = 10, allowed=None) -> list[Hit]:
         """The k best chunks for the query; `allowed(chunk) -> bool` filters (as-of, scope)."""
-        prepared = self.prepare(query)
-        passage, question = self.dense_scores(prepared)
-        dense = np.maximum(passage, question * self.weights.question)
-        bm25 = self.data.keywords.scores(prepared)
+        # The dense side reads the question as asked: expansions were measured to blur it.
+        dense = self.dense_scores(query)
+        bm25 = self.data.keywords.scores(self.prepare(query))
         fused = self.weights.dense * _norm(dense) + self.weights.bm25 * _norm(bm25)
         order = np.argsort(-fused)
         hits: list[Hit] = []
+        kept: list[int] = []
         for i in order:
             chunk = self.data.chunks[i]
             if allowed is not None and not allowed(chunk):
                 continue
-            if any(_near_duplicate(chunk, h.chunk) for h in hits):
+            if any(self._near_duplicate(i, j) for j in kept):
                 continue
+            kept.append(i)
             hits.append(Hit(chunk, float(fused[i]), dense=float(dense[i]), bm25=float(bm25[i]),
                             rank=len(hits) + 1))
             if len(hits) >= k:
                 break
         return hits
+
+    def _near_duplicate(self, i: int, j: int) -> bool:
+        """Two passages that say the same thing (the same answer repeated under two themes)."""
+        wa, wb = self._wordsets[i], self._wordsets[j]
+        if not wa or not wb:
+            return False
+        return len(wa & wb) / len(wa | wb) > 0.9
 
 
 def _norm(scores: np.ndarray) -> np.ndarray:
@@ -118,11 +120,4 @@ def _norm(scores: np.ndarray) -> np.ndarray:
     return np.clip((scores - floor) / (top - floor), 0.0, 1.0)
 
 
-def _near_duplicate(a: Chunk, b: Chunk) -> bool:
-    """Two passages that say the same thing (the same answer repeated in two themes)."""
-    if a.document_id != b.document_id and a.kind != b.kind:
-        return False
-    wa, wb = set(words(a.text)), set(words(b.text))
-    if not wa or not wb:
-        return False
-    return len(wa & wb) / len(wa | wb) > 0.9
+

@@ -7,31 +7,45 @@ from pathlib import Path
 
 import numpy as np
 
-from ingest.text import tokens
+from ingest.text import fold, tokens
 
 log = logging.getLogger(__name__)
+
+
+def keyword_tokens(text: str, glossary=None) -> list[str]:
+    """BM25 tokens plus one canonical token per glossary term mentioned ("pip", "z route" and
+    "zelfredzaamheidsroute" all yield the same token), on the index and the query side alike.
+
+    Appending the expansions to the query instead was measured to hurt: long expansions of
+    ubiquitous words ("Wet inburgering 2021") drown the question's own terms.
+    """
+    out = tokens(text)
+    if glossary is not None:
+        out += ["=" + fold(term).replace(" ", "_") for term in glossary.terms_in(text)]
+    return out
 
 
 class KeywordIndex:
     """BM25 scores of every chunk for a query."""
 
-    def __init__(self, retriever, vocabulary: list[str]) -> None:
+    def __init__(self, retriever, vocabulary: list[str], glossary=None) -> None:
         self._retriever = retriever
         self.vocabulary = vocabulary  # folded surface words of the corpus, for typo repair
+        self.glossary = glossary
 
     @classmethod
-    def build(cls, texts: list[str], vocabulary: list[str]) -> "KeywordIndex":
+    def build(cls, texts: list[str], vocabulary: list[str], glossary=None) -> "KeywordIndex":
         """Index the given chunk texts."""
         import bm25s
 
         retriever = bm25s.BM25(k1=1.2, b=0.75)
-        retriever.index([tokens(t) or ["_empty_"] for t in texts], show_progress=False)
-        return cls(retriever, vocabulary)
+        retriever.index([keyword_tokens(t, glossary) or ["_empty_"] for t in texts], show_progress=False)
+        return cls(retriever, vocabulary, glossary)
 
     def scores(self, query: str) -> np.ndarray:
         """BM25 score of every chunk (0 where no query token occurs)."""
         vocab = self._retriever.vocab_dict
-        query_tokens = [t for t in tokens(query) if t in vocab]
+        query_tokens = [t for t in keyword_tokens(query, self.glossary) if t in vocab]
         if not query_tokens:
             return np.zeros(self._retriever.scores["num_docs"], dtype=np.float32)
         return self._retriever.get_scores(query_tokens).astype(np.float32)
@@ -42,9 +56,9 @@ class KeywordIndex:
         (path / "vocabulary.json").write_text(json.dumps(self.vocabulary, ensure_ascii=False))
 
     @classmethod
-    def load(cls, path: Path) -> "KeywordIndex":
-        """Read an index written by `save`."""
+    def load(cls, path: Path, glossary=None) -> "KeywordIndex":
+        """Read an index written by `save` (with the glossary it was built with)."""
         import bm25s
 
         retriever = bm25s.BM25.load(str(path), load_corpus=False)
-        return cls(retriever, json.loads((path / "vocabulary.json").read_text()))
+        return cls(retriever, json.loads((path / "vocabulary.json").read_text()), glossary)

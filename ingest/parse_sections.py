@@ -90,18 +90,42 @@ def find_headings(lines: list[Line], toc: tuple[int, int] | None) -> list[Headin
     return heads
 
 
+_NAV = re.compile(r"^\s*(Terug naar pagina|Naar boven|Overslaan en naar de inhoud)", re.IGNORECASE)
+
+
+def _block_bounds(lines: list[Line]) -> tuple[set[int], set[int]]:
+    """Lines where a table block starts or ends, and navigation lines, as extra boundaries."""
+    has_tab = [("\t" in ln.text and len(ln.text.split()) > 1) for ln in lines]
+    bounds, nav = set(), set()
+    for i, ln in enumerate(lines):
+        if _NAV.match(ln.text):
+            nav.add(i)
+            bounds |= {i, i + 1}
+        elif has_tab[i] and (i == 0 or not has_tab[i - 1]) and i + 1 < len(lines) and has_tab[i + 1]:
+            bounds.add(i)  # a table is kept apart from the prose around it, row by row
+            j = i
+            while j < len(lines) and has_tab[j]:
+                j += 1
+            bounds.add(j)
+    return bounds, nav
+
+
 def parse_sections(text: str) -> list[Segment]:
     """Return one segment per section (heading line included), in text order, TOC excluded."""
     lines = split_lines(text)
     toc = toc_range(lines)
     heads = find_headings(lines, toc)
-    starts = sorted({h.line for h in heads} | ({toc[1] + 1} if toc else set()) | {0})
+    blocks, nav = _block_bounds(lines)
+    if toc:
+        blocks = {b for b in blocks if not toc[0] <= b <= toc[1] + 1}
+    starts = sorted({h.line for h in heads} | blocks | ({toc[1] + 1} if toc else set()) | {0})
+    starts = [a for a in starts if a < len(lines)]
     by_line = {h.line: h for h in heads}
     path: list[Heading] = []
     segments = []
     for k, a in enumerate(starts):
         b = starts[k + 1] if k + 1 < len(starts) else len(lines)
-        if toc and toc[0] <= a <= toc[1]:
+        if (toc and toc[0] <= a <= toc[1]) or a in nav:
             continue
         if toc and a < toc[0]:
             b = min(b, toc[0])  # never let a section run through the table of contents
@@ -115,7 +139,8 @@ def parse_sections(text: str) -> list[Segment]:
         start = body[0].start + len(body[0].text) - len(body[0].text.lstrip())
         end = body[-1].start + len(body[-1].text.rstrip())
         section = " > ".join(p.title for p in path) or "Inleiding"
-        segments.append(Segment(start, end, section=section, role="body"))
+        role = "table" if a in blocks and "\t" in lines[a].text else "body"
+        segments.append(Segment(start, end, section=section, role=role))
     return segments
 
 

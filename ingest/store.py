@@ -40,6 +40,7 @@ class IndexData:
     vector_kind: list[str]  # "passage" or "question" per row
     keywords: KeywordIndex
     meta: dict = field(default_factory=dict)
+    glossary_json: str | None = None  # the glossary BM25 was built with travels with the index
 
 
 def write_index(data: IndexData, index_dir: Path) -> Path:
@@ -56,6 +57,8 @@ def write_index(data: IndexData, index_dir: Path) -> Path:
     np.save(tmp / "vector_chunk.npy", data.vector_chunk)
     (tmp / "vector_kind.json").write_text(json.dumps(data.vector_kind))
     data.keywords.save(tmp / "bm25")
+    if data.glossary_json is not None:
+        (tmp / "glossary.json").write_text(data.glossary_json, encoding="utf-8")
     (tmp / "index_meta.json").write_text(json.dumps(data.meta, indent=2, ensure_ascii=False))
     tmp.rename(build)
     _swap_link(index_dir, build)
@@ -102,11 +105,19 @@ def load_index(index_dir: Path, embedder_name: str | None = None) -> IndexData:
     root = index_dir.resolve()
     with open(root / "chunks.jsonl", encoding="utf-8") as f:
         chunks = [Chunk.from_dict(json.loads(line)) for line in f]
+    glossary_path = root / "glossary.json"
+    glossary_json = glossary_path.read_text(encoding="utf-8") if glossary_path.exists() else None
+    glossary = None
+    if glossary_json is not None:
+        from ingest.glossary import Glossary
+
+        glossary = Glossary.load(glossary_path)
     return IndexData(
         chunks=chunks,
         vectors=VectorIndex.load(root / "vectors.faiss"),
         vector_chunk=np.load(root / "vector_chunk.npy"),
         vector_kind=json.loads((root / "vector_kind.json").read_text()),
-        keywords=KeywordIndex.load(root / "bm25"),
+        keywords=KeywordIndex.load(root / "bm25", glossary),
         meta=meta,
+        glossary_json=glossary_json,
     )
