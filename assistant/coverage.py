@@ -21,7 +21,9 @@ personen kind kinderen jaar jaren oud oude maand maanden week weken dag dagen ik
 onze ons mijn hij zij ze die dat dit deze wat welke wanneer waarom hoe hoeveel hoelang waar wie
 mag mogen moet moeten kan kunnen krijgt krijgen wordt worden heeft hebben geldt gelden zit zitten
 gaat gaan doen doet zijn is was eigenlijk nog even precies graag vraag vragen antwoord regel regels
-gemeente gemeenten eens ok oke hallo hoi bedankt dank alsjeblieft situatie geval casus""".split())
+gemeente gemeenten eens ok oke hallo hoi bedankt dank alsjeblieft situatie geval casus
+erin eraf erop eruit ervan erbij erover ermee zomaar max min incl excl etc bijv wel even nou gewoon
+echt toch nog ooit altijd nooit""".split())
 
 
 @dataclass
@@ -40,8 +42,10 @@ class Coverage:
 class CoverageJudge:
     """Judges coverage with document frequencies of the indexed chunks."""
 
-    def __init__(self, chunks: list[Chunk], vocabulary: list[str], unknown_limit: float = 0.34,
-                 covered_floor: float = 0.45) -> None:
+    # Calibrated on the golden set (eval/golden.jsonl): at these values 8.5 % of in-scope
+    # questions are refused and 81 % of out-of-scope ones (see the closing note of issue 3).
+    def __init__(self, chunks: list[Chunk], vocabulary: list[str], unknown_limit: float = 0.4,
+                 covered_floor: float = 0.2, strong_floor: float = 0.5) -> None:
         self.n = len(chunks)
         self.df: dict[str, int] = {}
         for c in chunks:
@@ -50,6 +54,7 @@ class CoverageJudge:
         self.vocabulary = set(vocabulary)
         self.unknown_limit = unknown_limit
         self.covered_floor = covered_floor
+        self.strong_floor = strong_floor
 
     def idf(self, stem: str) -> float:
         """Inverse document frequency; an unseen stem weighs most."""
@@ -67,8 +72,12 @@ class CoverageJudge:
             out.append(w)
         return list(dict.fromkeys(out))
 
-    def judge(self, question: str, prepared: str, hits: list[Hit], top: int = 3) -> Coverage:
-        """Coverage of the question by the corpus and by its best `top` passages."""
+    def judge(self, question: str, prepared: str, hits: list[Hit], top: int = 1) -> Coverage:
+        """Coverage of the question by the corpus and by its best `top` passages.
+
+        One passage, not three: the best passage must itself address the question; over three
+        passages nearly every known word is found somewhere, which hid unanswerable questions.
+        """
         salient = self.salient(question)
         prepared_stems = set(tokens(prepared))
         passage = " ".join(fold(h.chunk.text + " " + h.chunk.section + " " + (h.chunk.question or ""))
@@ -90,11 +99,28 @@ class CoverageJudge:
         cov = Coverage(salient, unknown, missing, covered)
         unknown_share = sum(self.idf("\0") * _unknown_weight(w) for w in unknown) / total if total else 0.0
         cov.unknown_share = unknown_share
+        strong = [w for w in unknown if self._is_term(w)]
         if unknown_share > self.unknown_limit:
             cov.verdict, cov.reasons = False, [f"unknown terms: {', '.join(unknown)}"]
         elif covered < self.covered_floor:
-            cov.verdict, cov.reasons = False, [f"best passages miss: {', '.join(missing + unknown)}"]
+            cov.verdict, cov.reasons = False, [f"best passage misses: {', '.join(missing + unknown)}"]
+        elif strong and covered < self.strong_floor:
+            cov.verdict, cov.reasons = False, [f"unknown specialised terms: {', '.join(strong)}"]
         return cov
+
+    def _is_term(self, word: str) -> bool:
+        """An unknown word that is neither ordinary Dutch nor a compound of corpus words: a topic
+        the sources do not treat ("leges", "digid"), unlike "leerroutebudget" or "ziek"."""
+        import simplemma
+
+        if simplemma.is_known(word, lang="nl"):
+            return False
+        for i in range(3, len(word) - 2):
+            head, tail = word[:i], word[i:]
+            if head in self.vocabulary and (tail in self.vocabulary or tail[1:] in self.vocabulary
+                                            or tail + "en" in self.vocabulary):
+                return False
+        return True
 
 
 _PLACE_WORDS = {w for names in PLACES.values() for name in names for w in words(name)} | {"drentse", "bossche"}
