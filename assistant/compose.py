@@ -33,7 +33,8 @@ def pick_parts(hits: list[Hit], query: str, idf: dict[str, float], max_parts: in
     parts: list[Part] = []
     for rank, hit in enumerate(hits[:4]):
         sentences = score_sentences(candidate_sentences(hit.chunk), query_tokens, idf,
-                                    first_bonus=0.5 if hit.chunk.role == "qa" else 0.0)
+                                    first_bonus=0.3 if hit.chunk.role == "qa" else 0.0, windows=hit.windows,
+                                    dense_weight=2.0)
         run = best_run(sentences, max_sentences=3 if rank == 0 else 2)
         if not run:
             continue

@@ -68,23 +68,28 @@ class Retriever:
         self.weights = weights or RetrievalWeights()
         self.typos = TypoRepair(data.keywords.vocabulary)
         self._wordsets = [frozenset(words(c.text)) for c in data.chunks]  # for near-duplicate checks
+        self._rows_of: list[list[int]] = [[] for _ in data.chunks]
+        for row, i in enumerate(data.vector_chunk):
+            self._rows_of[i].append(row)
 
     def prepare(self, query: str) -> str:
         """The query as the keyword retriever sees it: misspelt words get their corpus neighbour."""
         return self.typos.repair(query)
 
-    def dense_scores(self, query: str) -> np.ndarray:
-        """Per chunk: the similarity of its best window to the question."""
+    def dense_scores(self, query: str) -> tuple[np.ndarray, np.ndarray]:
+        """Per chunk the similarity of its best window to the question; and per window."""
         qv = self.embedder.embed([query], kind="query")[0]
         sims, ids = self.data.vectors.search(qv, self.data.vectors.size)
+        per_row = np.zeros(self.data.vectors.size, np.float32)
+        per_row[ids] = sims
         dense = np.zeros(len(self.data.chunks), np.float32)
-        np.maximum.at(dense, self.data.vector_chunk[ids], sims)
-        return dense
+        np.maximum.at(dense, self.data.vector_chunk, per_row)
+        return dense, per_row
 
     def search(self, query: str, k: int = 10, allowed=None) -> list[Hit]:
         """The k best chunks for the query; `allowed(chunk) -> bool` filters (as-of, scope)."""
         # The dense side reads the question as asked: expansions were measured to blur it.
-        dense = self.dense_scores(query)
+        dense, per_row = self.dense_scores(query)
         bm25 = self.data.keywords.scores(self.prepare(query))
         fused = self.weights.dense * _norm(dense) + self.weights.bm25 * _norm(bm25)
         order = np.argsort(-fused)
@@ -97,8 +102,10 @@ class Retriever:
             if any(self._near_duplicate(i, j) for j in kept):
                 continue
             kept.append(i)
+            windows = [(int(self.data.vector_spans[r][0]), int(self.data.vector_spans[r][1]), float(per_row[r]))
+                       for r in self._rows_of[i]]
             hits.append(Hit(chunk, float(fused[i]), dense=float(dense[i]), bm25=float(bm25[i]),
-                            rank=len(hits) + 1))
+                            rank=len(hits) + 1, windows=windows))
             if len(hits) >= k:
                 break
         return hits

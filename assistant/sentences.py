@@ -40,12 +40,18 @@ def candidate_sentences(chunk: Chunk) -> list[Sentence]:
 
 
 def score_sentences(sentences: list[Sentence], query_tokens: set[str], idf: dict[str, float],
-                    first_bonus: float) -> list[Sentence]:
-    """Score by idf-weighted overlap with the question; the opening of an answer gets a bonus."""
+                    first_bonus: float, windows: list[tuple[int, int, float]] = (),
+                    dense_weight: float = 1.0) -> list[Sentence]:
+    """Score by idf-weighted overlap with the question plus how well the sentence's window matched
+    the question in meaning (paraphrases share no words); an answer's opening gets a bonus."""
+    lows = [w[2] for w in windows]
+    lo, hi = (min(lows), max(lows)) if lows else (0.0, 0.0)
     for s in sentences:
         toks = set(tokens(s.text))
-        overlap = sum(idf.get(t, 1.0) for t in toks & query_tokens)
-        s.score = overlap / math.sqrt(max(len(toks), 4)) + (first_bonus if s.position == 0 else 0.0)
+        overlap = sum(idf.get(t, 1.0) for t in toks & query_tokens) / math.sqrt(max(len(toks), 4))
+        sims = [sim for a, b, sim in windows if a < s.end and s.start < b]
+        dense = (max(sims) - lo) / (hi - lo) if sims and hi > lo else 0.0
+        s.score = overlap + dense_weight * dense + (first_bonus if s.position == 0 else 0.0)
     return sentences
 
 

@@ -29,6 +29,13 @@ def _register() -> None:
     app.command("ask")(ask_command)
     app.command("chat")(chat_command)
     # -- more commands are registered below (eval, api) --
+    from api.cli import serve_command
+
+    app.command("serve")(serve_command)
+    from eval.cli import bench_command, eval_command
+
+    app.command("eval")(eval_command)
+    app.command("bench")(bench_command)
 
 
 _register()

@@ -94,6 +94,7 @@ class Hit:
     dense: float | None = None
     bm25: float | None = None
     rank: int = 0
+    windows: list[tuple[int, int, float]] = field(default_factory=list)  # (start, end, similarity) in chunk.text
 
 
 @dataclass

@@ -70,11 +70,11 @@ def load_documents(corpus_dir: Path, report: IngestReport) -> list[SourceDocumen
     return docs
 
 
-def vector_texts(chunk: Chunk) -> list[tuple[str, str]]:
-    """(kind, text) of every vector a chunk gets: windows of its text under its heading."""
+def vector_texts(chunk: Chunk) -> list[tuple[str, str, int, int]]:
+    """(kind, text, start, end) of every vector a chunk gets: windows of its text under its heading."""
     head = " ".join(p for p in (chunk.section.split(" > ")[-1], chunk.question) if p)
     text = chunk.text
-    return [("passage", f"{head}\n{text[a:b]}") for a, b in split_span(text, 0, len(text), WINDOW_WORDS)]
+    return [("passage", f"{head}\n{text[a:b]}", a, b) for a, b in split_span(text, 0, len(text), WINDOW_WORDS)]
 
 
 def corpus_hash(corpus_dir: Path, docs: list[SourceDocument]) -> str:
@@ -89,16 +89,9 @@ def build_index(chunks: list[Chunk], embedder, cache: EmbeddingCache | None, bat
                 progress: Callable[[int], None] | None = None, glossary_path: Path | None = None
                 ) -> tuple[IndexData, int]:
     """Embed (through the cache) and index the chunks; returns the data and how many were new."""
-    rows = [(i, kind, text) for i, c in enumerate(chunks) for kind, text in vector_texts(c)]
-    embedded = 0
-    parts = []
-    for kind in ("passage", "query"):
-        texts = [t for _, k, t in rows if k == kind]
-        vecs, n = embed_cached(embedder, cache, texts, kind, batch=batch, progress=progress)
-        parts.append(vecs)
-        embedded += n
-    order = [r for r in rows if r[1] == "passage"] + [r for r in rows if r[1] == "query"]
-    vectors = np.vstack([p for p in parts if p.size])
+    rows = [(i, *v) for i, c in enumerate(chunks) for v in vector_texts(c)]
+    vectors, embedded = embed_cached(embedder, cache, [r[2] for r in rows], "passage", batch=batch,
+                                     progress=progress)
     vocabulary = sorted({w for c in chunks for w in words(search_text(c)) if len(w) > 3})
     glossary_json, glossary = None, None
     if glossary_path and glossary_path.exists():
@@ -108,8 +101,8 @@ def build_index(chunks: list[Chunk], embedder, cache: EmbeddingCache | None, bat
     data = IndexData(
         chunks=chunks,
         vectors=VectorIndex.build(vectors),
-        vector_chunk=np.array([i for i, _, _ in order], dtype=np.int32),
-        vector_kind=["question" if k == "query" else "passage" for _, k, _ in order],
+        vector_chunk=np.array([r[0] for r in rows], dtype=np.int32),
+        vector_spans=np.array([(r[3], r[4]) for r in rows], dtype=np.int32),
         keywords=KeywordIndex.build([search_text(c) for c in chunks], vocabulary, glossary),
         glossary_json=glossary_json,
     )

@@ -37,7 +37,7 @@ class IndexData:
     chunks: list[Chunk]
     vectors: VectorIndex
     vector_chunk: np.ndarray  # row of `vectors` -> position in `chunks`
-    vector_kind: list[str]  # "passage" or "question" per row
+    vector_spans: np.ndarray  # row of `vectors` -> (start, end) of its window in the chunk text
     keywords: KeywordIndex
     meta: dict = field(default_factory=dict)
     glossary_json: str | None = None  # the glossary BM25 was built with travels with the index
@@ -55,7 +55,7 @@ def write_index(data: IndexData, index_dir: Path) -> Path:
             f.write(json.dumps(chunk.to_dict(), ensure_ascii=False) + "\n")
     data.vectors.save(tmp / "vectors.faiss")
     np.save(tmp / "vector_chunk.npy", data.vector_chunk)
-    (tmp / "vector_kind.json").write_text(json.dumps(data.vector_kind))
+    np.save(tmp / "vector_spans.npy", data.vector_spans)
     data.keywords.save(tmp / "bm25")
     if data.glossary_json is not None:
         (tmp / "glossary.json").write_text(data.glossary_json, encoding="utf-8")
@@ -116,7 +116,7 @@ def load_index(index_dir: Path, embedder_name: str | None = None) -> IndexData:
         chunks=chunks,
         vectors=VectorIndex.load(root / "vectors.faiss"),
         vector_chunk=np.load(root / "vector_chunk.npy"),
-        vector_kind=json.loads((root / "vector_kind.json").read_text()),
+        vector_spans=np.load(root / "vector_spans.npy"),
         keywords=KeywordIndex.load(root / "bm25", glossary),
         meta=meta,
         glossary_json=glossary_json,
