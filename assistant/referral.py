@@ -1,6 +1,7 @@
 """Point an unanswered question to the organisation that handles it, as the corpus's Vraagbaak says."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from inburgering.models import Chunk
@@ -25,23 +26,34 @@ class Referral:
         return self.chunk.text[self.start:self.end]
 
 
+# "IND (Immigratie- en Naturalisatie Dienst) Wet-en regelgeving, …": an organisation, its full
+# name in brackets, then the topics it handles.
+_ROW = re.compile(r"^[A-Z][A-Za-z\s–-]{1,60}\([^)]{3,80}\)\s+\S")
+
+
 def vraagbaak_rows(chunks: list[Chunk]) -> list[Referral]:
-    """Rows of the Q&A's Vraagbaak table ("IND (Immigratie- en Naturalisatie Dienst) …")."""
+    """Rows of the Q&A's Vraagbaak table, wherever the preamble's chunks split it."""
     rows = []
     for chunk in chunks:
-        if chunk.role != "preamble" or "Vraagbaak" not in chunk.text:
+        if chunk.role != "preamble":
             continue
-        pos = chunk.text.index("Vraagbaak")
-        for line in chunk.text[pos:].split("\n")[2:]:
-            if "(" in line and len(line.split()) >= 4:
+        pos = 0
+        for line in chunk.text.split("\n"):
+            if _ROW.match(line):
                 start = chunk.text.index(line, pos)
                 rows.append(Referral(chunk, start, start + len(line.rstrip()), set(tokens(line)) - _GENERIC))
+            pos += len(line) + 1
     return rows
+
+
+def _shares(q: str, row_stem: str) -> bool:
+    """Same stem, or one a compound head of the other ("naturalisatieverzoek" ~ "naturalisatie")."""
+    return q == row_stem or (min(len(q), len(row_stem)) >= 6 and (q.startswith(row_stem) or row_stem.startswith(q)))
 
 
 def best_referral(rows: list[Referral], question: str) -> Referral | None:
     """The row sharing the most topic words with the question, if any shares one."""
     q = set(tokens(question)) - _GENERIC
-    scored = [(len(q & r.stems), r) for r in rows]
+    scored = [(sum(any(_shares(t, s) for s in r.stems) for t in q), r) for r in rows]
     scored = [x for x in scored if x[0] > 0]
     return max(scored, key=lambda x: x[0])[1] if scored else None

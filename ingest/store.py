@@ -90,6 +90,15 @@ def read_meta(index_dir: Path) -> dict | None:
     return json.loads(path.read_text()) if path.exists() else None
 
 
+def read_chunks(index_dir: Path) -> list[Chunk]:
+    """Only the chunks of the live index (no vectors, no BM25): enough for the changes feed."""
+    if read_meta(index_dir) is None:
+        raise IndexError_(f"no index at {index_dir}; run `inburgering ingest` first",
+                          "Er is nog geen index. Voer eerst `inburgering ingest` uit.")
+    with open(index_dir.resolve() / "chunks.jsonl", encoding="utf-8") as f:
+        return [Chunk.from_dict(json.loads(line)) for line in f]
+
+
 def load_index(index_dir: Path, embedder_name: str | None = None) -> IndexData:
     """Load the live index; refuse one built with another embedder than the one configured."""
     meta = read_meta(index_dir)

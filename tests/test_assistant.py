@@ -1,0 +1,113 @@
+"""The assistant on the real corpus index: retrieval robustness, cited answers, refusals, follow-ups, labels."""
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from assistant.conversation import is_follow_up, place_scope, resolve
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def norm(text: str) -> str:
+    return re.sub(r"\s+", " ", text)
+
+
+def source_text(document_id: str) -> str:
+    manifest = json.loads((ROOT / "corpus" / "manifest.json").read_text())["documents"]
+    entry = next(d for d in manifest if d["id"] == document_id)
+    return (ROOT / "corpus" / entry["file"]).read_text(encoding="utf-8")
+
+
+def top_ids(assistant, query: str, k: int = 3) -> list[str]:
+    return [h.chunk.chunk_id for h in assistant.retriever.search(query, k=k)]
+
+
+def test_abbreviation_and_its_expansion_find_the_same_passages(assistant):
+    short = top_ids(assistant, "wat moet er in het PIP staan?", k=5)
+    long = top_ids(assistant, "wat moet er in het persoonlijk plan inburgering en participatie staan?", k=5)
+    assert set(short) & set(long)
+    routes = [top_ids(assistant, f"hoeveel uur taal zit in de {r}?", k=3)
+              for r in ("z route", "Z-route", "zelfredzaamheidsroute")]
+    assert set(routes[0]) & set(routes[1]) & set(routes[2])
+
+
+def test_informal_input_lower_case_typos_and_abbreviations(assistant):
+    hits = assistant.retriever.search("is een turkse inburgeringsplichtge statushouder verplicht", k=3)
+    assert any("Turkse" in h.chunk.section or "Turk" in h.chunk.text for h in hits)
+    hits = assistant.retriever.search("kot voor inburgeraar met kinderen", k=3)
+    assert any("Kinderopvangtoeslag" in h.chunk.section for h in hits)
+
+
+def test_answer_is_extractive_cited_and_dated(assistant):
+    answer = assistant.ask("Hoeveel uur moet iemand in de Z-route aan participatie doen?")
+    assert not answer.refused and answer.citations
+    markers = {int(n) for n in re.findall(r"\[(\d+)\]", answer.answer)}
+    assert markers == {c.n for c in answer.citations}
+    for c in answer.citations:
+        assert c.quote in c.text  # the quote is verbatim from the passage
+        assert norm(c.text) in norm(source_text(c.document_id))  # the passage is verbatim from the source
+        assert source_text(c.document_id)[c.start:c.end] == c.text
+        # every sentence of the answer (labels aside) is the quote of its citation
+        assert norm(c.quote) in norm(answer.answer)
+    first = answer.citations[0]
+    assert first.document_id == "divosa-qa" and first.question and "Z-route" in first.section
+    assert "800" in answer.answer
+    dated = assistant.ask("wanneer heeft een inburgeraar recht op kinderopvangtoeslag?")
+    assert dated.citations[0].update_date == "2021-09-13"  # from "(vraag toegevoegd op 13 september 2021)"
+
+
+def test_refusal_names_who_to_ask_and_suggests_topics(assistant):
+    answer = assistant.ask("Wat zijn de leges voor een naturalisatieverzoek?")
+    assert answer.refused
+    assert "beantwoorden deze vraag niet" in answer.answer
+    assert "IND" in answer.answer  # the Vraagbaak row of the Q&A points there
+    assert all(c.quote in c.text for c in answer.citations)
+    assert not assistant.ask("Kan een statushouder zijn Syrische rijbewijs omwisselen?").citations[0:0]
+
+
+def test_out_of_scope_questions_are_refused(assistant):
+    for q in ("Hoe vraagt een statushouder DigiD aan?", "Hoeveel huurtoeslag krijgt een alleenstaande?",
+              "Hoe werkt inburgering in Denemarken?"):
+        assert assistant.ask(q).refused, q
+
+
+def test_follow_up_resolution_without_an_llm():
+    assert is_follow_up("en voor gezinsmigranten?")
+    assert is_follow_up("hoeveel uur is dat?")
+    assert is_follow_up("geldt dat ook in Drenthe?")
+    assert not is_follow_up("Wat is de leerbaarheidstoets en wie neemt die af?")
+    assert resolve("en voor gezinsmigranten?", ["moet een statushouder een pip krijgen?"]) == \
+        "moet een statushouder een pip krijgen? en voor gezinsmigranten?"
+    assert place_scope("geldt dat ook in Drenthe?") == "regio:amrd"
+    assert place_scope("bij ons in Den Bosch") == "gemeente:s-hertogenbosch"
+
+
+def test_follow_up_answers_use_the_earlier_turn(assistant):
+    first = "Hoeveel uur taal zit er in de Z-route?"
+    answer = assistant.ask("en hoeveel uur participatie?", history=[first])
+    assert not answer.refused
+    assert any("Z-route" in c.section or "Z-route" in c.text for c in answer.citations)
+
+
+def test_regional_sources_are_labelled_and_warned(assistant):
+    answer = assistant.ask("Hoe verdelen de inburgeraars zich over de leerroutes in Drenthe?")
+    assert not answer.refused
+    labels = {c.label for c in answer.citations}
+    assert "Afspraak in de Arbeidsmarktregio Drenthe" in labels
+    assert any("vóór de inwerkingtreding" in w or "gaat uit van invoering" in w for w in answer.warnings)
+
+
+def test_a_source_assuming_the_wrong_start_date_carries_a_warning(assistant):
+    answer = assistant.ask("Wat is de Bossche visie op inburgering?", scope="gemeente:s-hertogenbosch")
+    assert not answer.refused
+    assert any(c.document_id == "bossche-inburgering" for c in answer.citations)
+    assert any("1 juli 2021" in w and "1 januari 2022" in w for w in answer.warnings)
+
+
+def test_scope_excludes_other_regions(assistant):
+    answer = assistant.ask("Hoe is het financieel ontzorgen geregeld?", scope="gemeente:s-hertogenbosch")
+    assert all(c.scope in ("national", "gemeente:s-hertogenbosch") for c in answer.citations)
