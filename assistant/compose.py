@@ -66,17 +66,31 @@ def _strong(part: Part, first: Part) -> bool:
 
 def _with_local(parts: list[Part], hits: list[Hit], query_tokens: set[str], idf: dict[str, float],
                 scope: str | None, max_parts: int) -> list[Part]:
-    """With a regional or municipal scope, what that place itself says is shown next to the national rule."""
+    """With a regional or municipal scope: what that place itself says, next to the national rule."""
     if not parts or not scope or scope == "national":
         return parts
-    kept = [p for p in parts if p.hit.chunk.scope != scope]
+    place = _place_tokens(scope)
+    mine = next((i for i, p in enumerate(parts) if p.hit.chunk.scope == scope), None)
+    if mine is not None:  # its run stays; a sentence stating the place's own position may join it
+        extra = _naming_sentence(parts[mine], query_tokens | place, place, idf)
+        return parts[:mine + 1] + ([extra] if extra else []) + parts[mine + 1:]
     local = next(((r, h) for r, h in enumerate(hits[:5]) if h.chunk.scope == scope), None)
-    if local is None or not (kept and len(kept) < len(parts) or _strong_hit(local[1], parts[0])):
+    if local is None or not _strong_hit(local[1], parts[0]):
         return parts
-    own = _local_parts(local[1], local[0], query_tokens, idf, scope)
-    if not own or (kept and not _strong(own[0], parts[0]) and len(kept) == len(parts)):
+    own = _part(local[1], local[0], query_tokens | place, idf)
+    if own is None:
         return parts
-    return kept[:max(1, max_parts - 1)] + own if kept else own
+    extra = _naming_sentence(own, query_tokens | place, place, idf)
+    national = [p for p in parts if p.hit.chunk.scope == "national"]
+    return national[:max(1, max_parts - 1)] + sorted([own] + ([extra] if extra else []),
+                                                     key=lambda p: p.run[0].start)
+
+
+def _place_tokens(scope: str) -> set[str]:
+    """Keyword tokens of the place a scope stands for (its name, municipalities, abbreviations)."""
+    from assistant.conversation import PLACES
+
+    return set(tokens(" ".join([scope.split(":", 1)[1], *PLACES.get(scope, [])])))
 
 
 def _strong_hit(hit: Hit, first: Part) -> bool:
@@ -84,39 +98,32 @@ def _strong_hit(hit: Hit, first: Part) -> bool:
     return hit.score >= 0.8 * first.hit.score
 
 
-def _local_parts(hit: Hit, rank: int, query_tokens: set[str], idf: dict[str, float], scope: str) -> list[Part]:
-    """The run of a local passage that states the place's own position, and one more such sentence.
+def _naming_sentence(part: Part, query_tokens: set[str], place: set[str], idf: dict[str, float]) -> Part | None:
+    """A later sentence of a local passage that names the place and bears on the question as much as the run.
 
     A regional text often quotes the national rule before its own choice ("SZW expects 60/25/15 …
-    in the AMRD we use 40/20/40"); labelled as the region's, the quoted national figure would mislead,
-    so sentences naming the place count more.
+    in the AMRD we use 40/20/40"); labelled as the region's, the quoted figure alone would mislead.
     """
-    from assistant.conversation import PLACES
-
-    place = set(tokens(" ".join([scope.split(":", 1)[1], *PLACES.get(scope, [])])))
-    sentences = score_sentences(candidate_sentences(hit.chunk), query_tokens | place, idf,
-                                first_bonus=0.0, windows=hit.windows, dense_weight=2.0)
-    naming = [s for s in sentences if place & set(tokens(s.text))]
-    run = best_run(sentences, max_sentences=2)
-    if not run:
-        return []
-    parts = [Part(hit, run)]
-    others = [s for s in naming if s not in run and s.score >= 0.6 * max(x.score for x in run)]
-    if others:
-        extra = max(others, key=lambda s: s.score)
-        parts.append(Part(hit, [extra]))
-        parts.sort(key=lambda p: p.run[0].start)
-    return parts
+    hit = part.hit
+    sentences = score_sentences(candidate_sentences(hit.chunk), query_tokens, idf, first_bonus=0.0,
+                                windows=hit.windows, dense_weight=2.0)
+    in_run = {(s.start, s.end) for s in part.run}
+    top = max((s.score for s in sentences if (s.start, s.end) in in_run), default=0.0)
+    naming = [s for s in sentences if (s.start, s.end) not in in_run and place & set(tokens(s.text))
+              and s.start > part.run[-1].end - 1 and s.score >= 0.6 * top]
+    return Part(hit, [max(naming, key=lambda s: s.score)]) if naming else None
 
 
 def render(parts: list[Part]) -> tuple[str, list[Citation]]:
     """Answer text with [n] markers, and the citations in marker order."""
     lines, citations = [], []
     national_first = sorted(parts, key=lambda p: p.hit.chunk.scope != "national") if _mixed(parts) else parts
+    # Regional or municipal text always carries its label, so it never reads as the national rule.
+    labelled = _mixed(parts) or any(p.hit.chunk.scope != "national" for p in parts)
     for n, part in enumerate(national_first, start=1):
         chunk = part.hit.chunk
         text = " ".join(part.quote.split())
-        if _mixed(parts):
+        if labelled:
             text = f"{scope_label(chunk.scope)}: {text}"
         lines.append(f"{text} [{n}]")
         citations.append(citation(n, part.hit, part.quote))

@@ -13,6 +13,7 @@ from difflib import SequenceMatcher
 
 import numpy as np
 
+from assistant.staleness import stale_mask
 from inburgering.models import Hit
 from ingest.store import IndexData
 from ingest.text import words
@@ -27,6 +28,10 @@ class RetrievalWeights:
     dense: float = 0.6
     bm25: float = 0.4
     scope_boost: float = 0.15  # a regional passage beats a national one only when nearly as relevant
+    # Taken off passages of outdated sources (predates_law, wrong start date) so a newer source on the
+    # same point goes first; 0.02 kept hit@1 (0.710) and lifted hit@3 0.894 -> 0.898 on the golden set,
+    # 0.05 cost refusal recall.
+    stale: float = 0.02
 
 
 class TypoRepair:
@@ -69,6 +74,7 @@ class Retriever:
         self.weights = weights or RetrievalWeights()
         self.typos = TypoRepair(data.keywords.vocabulary)
         self._wordsets = [frozenset(words(c.text)) for c in data.chunks]  # for near-duplicate checks
+        self._stale = stale_mask(data.chunks, data.meta)
         self._rows_of: list[list[int]] = [[] for _ in data.chunks]
         for row, i in enumerate(data.vector_chunk):
             self._rows_of[i].append(row)
@@ -96,6 +102,8 @@ class Retriever:
         fused = self.weights.dense * _norm(dense) + self.weights.bm25 * _norm(bm25)
         if prefer_scope and prefer_scope != "national":
             fused = fused + self.weights.scope_boost * self._scope_mask(prefer_scope)
+        if self.weights.stale:
+            fused = fused - self.weights.stale * self._stale
         order = np.argsort(-fused)
         hits: list[Hit] = []
         kept: list[int] = []

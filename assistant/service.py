@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 import time
 import uuid
+from dataclasses import dataclass
 
 from assistant.compose import citation, pick_parts, render
 from assistant.conversation import is_follow_up, place_scope, resolve
@@ -24,6 +25,29 @@ log = logging.getLogger(__name__)
 
 REFUSAL = ("De bronnen van deze assistent beantwoorden deze vraag niet. Ik geef daarom geen antwoord, "
            "om niets te beweren wat niet in de bronnen staat.")
+
+
+@dataclass
+class Retrieval:
+    """What a question retrieves: its stand-alone form, the scope that applies, the ranked hits."""
+
+    resolved: str
+    scope: str | None
+    hits: list[Hit]
+
+
+def retrieve(retriever: Retriever, question: str, history: list[str] | None, as_of: str | None,
+             scope: str | None, k: int) -> Retrieval:
+    """Resolve follow-ups and named places, then search with the as-of and scope filter.
+
+    `Assistant.ask` and the evaluation both call this, so the metrics rank exactly as answers do.
+    """
+    history = [h for h in (history or []) if h and h.strip()]
+    resolved = resolve(question, history)
+    named = place_scope(question) or (place_scope(resolved) if is_follow_up(question) else None)
+    effective = named or scope
+    hits = retriever.search(resolved, k=k, allowed=AsOfFilter(as_of, effective), prefer_scope=effective)
+    return Retrieval(resolved, effective, hits)
 
 
 class Assistant:
@@ -54,12 +78,8 @@ class Assistant:
             scope: str | None = None, mode: str | None = None, session_id: str | None = None) -> Answer:
         """Answer one question; `history` holds the earlier user turns, oldest first."""
         started = time.perf_counter()
-        history = [h for h in (history or []) if h and h.strip()]
-        resolved = resolve(question, history)
-        named = place_scope(question) or (place_scope(resolved) if is_follow_up(question) else None)
-        effective_scope = named or scope
-        allowed = AsOfFilter(as_of, effective_scope)
-        hits = self.retriever.search(resolved, k=self.settings.top_k, allowed=allowed, prefer_scope=effective_scope)
+        found = retrieve(self.retriever, question, history, as_of, scope, self.settings.top_k)
+        resolved, effective_scope, hits = found.resolved, found.scope, found.hits
         answer = self._answer(question, resolved, hits, as_of, effective_scope)
         self._note_version(answer, resolved, as_of, effective_scope)
         answer.session_id = session_id
@@ -98,8 +118,9 @@ class Assistant:
         if regional and "national" in scopes:
             warnings.append("De landelijke regel en de regionale/gemeentelijke afspraak staan hieronder "
                             "allebei, met label; ze kunnen verschillen.")
-        elif regional and regional[0] != scope:
-            warnings.append(f"Dit antwoord komt uit een bron van {place_name(regional[0])}; het geldt "
+        # Every regional source other than the user's own is flagged, also when several are cited.
+        for other in (s for s in regional if s != scope):
+            warnings.append(f"Dit antwoord komt (deels) uit een bron van {place_name(other)}; die geldt "
                             "alleen daar en is geen landelijke regel.")
         return list(dict.fromkeys(warnings))
 

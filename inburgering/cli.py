@@ -24,6 +24,9 @@ def _register() -> None:
 
     app.command("ingest")(ingest_command)
     app.command("search")(search_command)
+    from ingest.changes_cli import changes_command
+
+    app.command("changes")(changes_command)
     from assistant.cli import ask_command, chat_command
 
     app.command("ask")(ask_command)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
+from itertools import pairwise
 
 from inburgering.models import Chunk
 from ingest.word_diff import DiffOp, changed, render_diff, word_diff
@@ -107,7 +108,7 @@ def version_changes(chunks: list[Chunk]) -> list[VersionChanges]:
     """For every document with several versions: what changed from each version to the next."""
     out = []
     for versions in _versions_by_document(chunks).values():
-        for older, newer in zip(versions, versions[1:]):
+        for older, newer in pairwise(versions):
             out.append(compare_versions(older, newer))
     return out
 

@@ -47,7 +47,8 @@ def write_index(data: IndexData, index_dir: Path) -> Path:
     """Write a complete build next to index_dir and point index_dir at it atomically."""
     parent = index_dir.parent
     parent.mkdir(parents=True, exist_ok=True)
-    build = parent / f"{index_dir.name}-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}"
+    # Microseconds and the pid keep two builds in the same second (tests, a quick re-run) apart.
+    build = parent / f"{index_dir.name}-{time.strftime('%Y%m%d-%H%M%S')}-{time.time_ns() // 1000 % 1_000_000:06d}-{os.getpid()}"
     tmp = build.with_name(build.name + ".partial")
     tmp.mkdir()
     with open(tmp / "chunks.jsonl", "w", encoding="utf-8") as f:

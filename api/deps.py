@@ -1,0 +1,87 @@
+"""FastAPI dependencies, as Annotated aliases: state, settings, the ready assistant, the caller."""
+from __future__ import annotations
+
+import math
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, Request
+from fastapi.security import APIKeyHeader
+
+from api.answering import Answering, Caller
+from api.config import ServiceSettings
+from api.state import LOADING, ServiceState
+
+_api_key_header = APIKeyHeader(name="X-API-Key", auto_error=False,
+                               description="API-sleutel; niet nodig zolang er geen sleutels zijn ingesteld.")
+
+NO_KEY = "Ontbrekende of ongeldige API-sleutel. Stuur je sleutel mee in de header X-API-Key."
+WRONG_SITE = "Deze API-sleutel mag alleen worden gebruikt vanaf de websites waarvoor hij is uitgegeven."
+TOO_MANY = "Te veel vragen in korte tijd. Wacht {seconds} seconden en probeer het dan opnieuw."
+NOT_JSON = "Gebruik Content-Type: application/json en stuur een JSON-object."
+
+
+def get_state(request: Request) -> ServiceState:
+    """The app's shared state."""
+    return request.app.state.service
+
+
+StateDep = Annotated[ServiceState, Depends(get_state)]
+
+
+def get_settings_dep(state: StateDep) -> ServiceSettings:
+    """The service settings of this app (tests inject their own through create_app)."""
+    return state.settings
+
+
+SettingsDep = Annotated[ServiceSettings, Depends(get_settings_dep)]
+
+
+def ready_state(state: StateDep) -> ServiceState:
+    """The state, or 503 with a Dutch reason while the index is not loaded."""
+    if not state.ready:
+        raise HTTPException(503, state.error_nl or LOADING, headers={"Retry-After": "5"})
+    return state
+
+
+ReadyDep = Annotated[ServiceState, Depends(ready_state)]
+
+
+def get_answering(state: ReadyDep) -> Answering:
+    """The answering service over the loaded assistant."""
+    return Answering(state)
+
+
+AnsweringDep = Annotated[Answering, Depends(get_answering)]
+
+
+def require_json(request: Request) -> None:
+    """415 for a POST whose body is not declared as JSON."""
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if content_type != "application/json":
+        raise HTTPException(415, NOT_JSON)
+
+
+def authenticate(request: Request, state: StateDep,
+                 presented: Annotated[str | None, Depends(_api_key_header)]) -> Caller:
+    """The caller of a /v1 request: key checked (if keys are configured), site checked, rate limited."""
+    keys = state.keys
+    if not keys.required:
+        return Caller(channel="api")
+    auth = request.headers.get("authorization", "")
+    if not presented and auth.lower().startswith("bearer "):
+        presented = auth[7:]
+    key = keys.lookup(presented)
+    if key is None:
+        raise HTTPException(401, NO_KEY, headers={"WWW-Authenticate": "ApiKey"})
+    if key.origins and request.headers.get("origin") not in key.origins:
+        raise HTTPException(403, WRONG_SITE)
+    wait = state.limiter.take(key.id, key.rate_per_minute)
+    if wait > 0:
+        state.metrics.rate_limited.inc()
+        seconds = max(1, math.ceil(wait))
+        raise HTTPException(429, TOO_MANY.format(seconds=seconds), headers={"Retry-After": str(seconds)})
+    return Caller(channel="api", key_id=key.id)
+
+
+CallerDep = Annotated[Caller, Depends(authenticate)]
+JsonBody = Depends(require_json)

@@ -1,0 +1,49 @@
+"""The quality gate the full assistant must pass on the golden set (tests/test_eval_gate.py, CI).
+
+The thresholds live here and nowhere else. They are a floor, not a target: the lead raises them
+to what the system reaches, so a change that makes answers worse fails CI instead of shipping.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+
+@dataclass(frozen=True)
+class Gates:
+    """Minimum quality on eval/golden.jsonl."""
+
+    min_hit_at_5: float = 0.90  # in-scope questions with a relevant passage in the top 5
+    min_refusal_recall: float = 0.80  # out-of-scope questions the assistant declines
+    max_false_refusal_rate: float = 0.10  # in-scope questions the assistant wrongly declines
+    max_invalid_citation_answers: int = 0  # answers with any citation that fails verification
+
+
+GATES = Gates()
+
+
+def check(overall: dict, gates: Gates = GATES) -> list[str]:
+    """Every gate the overall summary of the full assistant misses, as readable lines."""
+    failures = []
+
+    def low(key: str, floor: float) -> None:
+        value = overall.get(key)
+        if value is None or value < floor:
+            failures.append(f"{key} = {value if value is None else round(value, 3)} < {floor}")
+
+    def high(key: str, ceiling: float) -> None:
+        value = overall.get(key)
+        if value is None or value > ceiling:
+            failures.append(f"{key} = {value if value is None else round(value, 3)} > {ceiling}")
+
+    low("hit@5", gates.min_hit_at_5)
+    low("refusal_recall", gates.min_refusal_recall)
+    high("false_refusal_rate", gates.max_false_refusal_rate)
+    high("invalid_citation_answers", gates.max_invalid_citation_answers)
+    if overall.get("errors"):
+        failures.append(f"errors = {overall['errors']} (the assistant raised on some questions)")
+    return failures
+
+
+def as_dict(gates: Gates = GATES) -> dict:
+    """The thresholds, for the report."""
+    return asdict(gates)

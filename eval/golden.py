@@ -1,0 +1,72 @@
+"""The golden question set (eval/golden.jsonl), read into plain dataclasses."""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+GOLDEN = Path(__file__).resolve().parent / "golden.jsonl"
+_SPACE = re.compile(r"\s+")
+
+
+def norm(text: str) -> str:
+    """Collapse every whitespace run (U+00A0 included) to one space; case is kept."""
+    return _SPACE.sub(" ", text)
+
+
+@dataclass
+class GoldenItem:
+    """One golden question with the evidence a relevant passage must contain."""
+
+    id: str
+    question: str
+    kind: str
+    document_id: str | None
+    evidence: str | None
+    must_contain: list[str]
+    update_date: str | None
+    expected: str
+    history: list[str] = field(default_factory=list)
+    extra_evidence: list[dict] = field(default_factory=list)
+    as_of: str | None = None  # eval/golden_versions.jsonl: asked as of this date
+    scope: str | None = None
+
+    @property
+    def in_scope(self) -> bool:
+        """Whether the sources answer it (expected "answer")."""
+        return self.expected == "answer"
+
+    @property
+    def evidences(self) -> list[str]:
+        """Normalised evidence strings: the main one first, then the extra ones."""
+        found = [self.evidence] if self.evidence else []
+        found += [e["evidence"] for e in self.extra_evidence if e.get("evidence")]
+        return [norm(e) for e in found]
+
+    @property
+    def documents(self) -> list[str]:
+        """Document ids of the evidence, main one first."""
+        ids = [self.document_id] if self.document_id else []
+        return ids + [e["document_id"] for e in self.extra_evidence]
+
+    def search_text(self) -> str:
+        """What a plain search box gets: earlier turns and the question, joined."""
+        return " ".join([*self.history, self.question])
+
+
+def load_golden(path: Path = GOLDEN, limit: int | None = None) -> list[GoldenItem]:
+    """Read the golden set; blank and half-written lines (the file may be growing) are skipped."""
+    items = []
+    for line in Path(path).read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        try:
+            raw = json.loads(line)
+        except json.JSONDecodeError:
+            continue
+        known = {k: v for k, v in raw.items() if k in GoldenItem.__dataclass_fields__}
+        known["history"] = known.get("history") or []
+        known["extra_evidence"] = known.get("extra_evidence") or []
+        items.append(GoldenItem(**known))
+    return items[:limit] if limit else items

@@ -1,0 +1,40 @@
+"""The CI quality gate: the full assistant on the full golden set must meet eval/gates.py."""
+from __future__ import annotations
+
+import pytest
+
+from eval.gates import check
+from eval.golden import GOLDEN, load_golden
+from eval.report import worst_failures
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def report(index_settings, assistant):
+    """One evaluation of the full assistant (no baselines: they are too slow for CI)."""
+    from eval.run import run_eval
+
+    return run_eval(index_settings, GOLDEN, ["assistant"], assistant=assistant)
+
+
+def _worst(report: dict) -> str:
+    rows = worst_failures(report["details"]["assistant"], 10)
+    return "\n".join(f"  {d['id']} rank={d['rank']} refused={d['refused']}: {d['question'][:80]}" for d in rows)
+
+
+def test_quality_gate(report):
+    failures = check(report["summary"]["assistant"]["overall"])
+    assert not failures, "quality gate failed:\n  " + "\n  ".join(failures) + "\nworst items:\n" + _worst(report)
+
+
+def test_every_golden_question_was_evaluated(report):
+    overall = report["summary"]["assistant"]["overall"]
+    assert overall["n"] == len(load_golden()) and overall["errors"] == 0
+
+
+def test_eval_ranks_as_the_assistant_does(report):
+    # The retrieval metrics reproduce Assistant.ask's ranking; if ask changes how it retrieves,
+    # the citations stop coming from that ranking and this fails before the metrics mislead.
+    bad = [d["id"] for d in report["details"]["assistant"] if d["consistent"] is False]
+    assert not bad, f"citations outside the reproduced ranking: {bad[:10]}"
