@@ -12,9 +12,15 @@ from dataclasses import asdict, dataclass
 class Gates:
     """Minimum quality on eval/golden.jsonl."""
 
-    min_hit_at_5: float = 0.90  # in-scope questions with a relevant passage in the top 5
+    # Set just under what the assistant measured on 2026-11-23 (hit@1 0.710, hit@5 0.933,
+    # MRR@10 0.805, must_contain 0.597, refusal recall 0.815, false refusals 0.081), never below
+    # the issue's floors (hit@5 0.90, refusal recall 0.80, false refusals 0.10), so a regression fails.
+    min_hit_at_1: float = 0.69
+    min_hit_at_5: float = 0.92  # in-scope questions with a relevant passage in the top 5
+    min_mrr_at_10: float = 0.78
+    min_must_contain: float = 0.57  # answers stating every key fact
     min_refusal_recall: float = 0.80  # out-of-scope questions the assistant declines
-    max_false_refusal_rate: float = 0.10  # in-scope questions the assistant wrongly declines
+    max_false_refusal_rate: float = 0.09  # in-scope questions the assistant wrongly declines
     max_invalid_citation_answers: int = 0  # answers with any citation that fails verification
 
 
@@ -35,7 +41,10 @@ def check(overall: dict, gates: Gates = GATES) -> list[str]:
         if value is None or value > ceiling:
             failures.append(f"{key} = {value if value is None else round(value, 3)} > {ceiling}")
 
+    low("hit@1", gates.min_hit_at_1)
     low("hit@5", gates.min_hit_at_5)
+    low("mrr@10", gates.min_mrr_at_10)
+    low("must_contain", gates.min_must_contain)
     low("refusal_recall", gates.min_refusal_recall)
     high("false_refusal_rate", gates.max_false_refusal_rate)
     high("invalid_citation_answers", gates.max_invalid_citation_answers)
