@@ -106,7 +106,8 @@ def test_summary_and_gate():
     assert overall["refusal_precision"] == 0.5 and overall["invalid_citation_answers"] == 0
     failures = check(overall)
     assert any(f.startswith("hit@5") for f in failures) and any(f.startswith("refusal_recall") for f in failures)
-    perfect = {"hit@5": 1.0, "refusal_recall": 1.0, "false_refusal_rate": 0.0, "invalid_citation_answers": 0}
+    perfect = {"hit@1": 1.0, "hit@5": 1.0, "mrr@10": 1.0, "must_contain": 1.0, "refusal_recall": 1.0,
+               "false_refusal_rate": 0.0, "invalid_citation_answers": 0}
     assert check(perfect) == [] and GATES.min_hit_at_5 <= 1.0
 
 
