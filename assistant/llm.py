@@ -29,13 +29,16 @@ def build_messages(question: str, hits: list[Hit]) -> list[dict]:
             {"role": "user", "content": f"Passages:\n{passages}\n\nVraag: {question}"}]
 
 
-def call_endpoint(url: str, model: str, api_key: str | None, messages: list[dict], timeout: float) -> str:
+def call_endpoint(url: str, model: str, api_key: str | None, messages: list[dict], timeout: float,
+                  max_tokens: int = 300) -> str:
     """POST to an OpenAI-compatible /chat/completions endpoint and return the reply text."""
     import httpx
 
     headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
     endpoint = url.rstrip("/") + ("" if url.rstrip("/").endswith("/chat/completions") else "/chat/completions")
-    reply = httpx.post(endpoint, json={"model": model, "messages": messages, "temperature": 0},
+    reply = httpx.post(endpoint, json={"model": model, "messages": messages, "temperature": 0,
+                                       # bounded: a small model can ramble for minutes
+                                       "max_tokens": max_tokens},
                        headers=headers, timeout=timeout)
     reply.raise_for_status()
     return reply.json()["choices"][0]["message"]["content"].strip()
@@ -74,7 +77,7 @@ def generate_verified(assistant, answer: Answer, question: str, hits: list[Hit])
         return
     try:
         text = call_endpoint(settings.llm_url, settings.llm_model, settings.llm_api_key,
-                             build_messages(question, given), settings.llm_timeout)
+                             build_messages(question, given), settings.llm_timeout, settings.llm_max_tokens)
     except Exception as exc:  # any endpoint failure falls back to the extractive answer
         log.warning("LLM endpoint failed: %s", exc)
         answer.warnings.append("Het taalmodel gaf geen antwoord; dit is het letterlijke antwoord uit de bronnen.")

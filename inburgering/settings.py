@@ -27,6 +27,7 @@ class Settings(BaseSettings):
     llm_model: str = "default"
     llm_api_key: str | None = None
     llm_timeout: float = 30.0
+    llm_max_tokens: int = 300
 
 
 @lru_cache
