@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from fastapi import APIRouter, HTTPException, Query
+from fastapi import APIRouter, HTTPException, Query, Request
 from pydantic import BaseModel
 
 from api.deps import CallerDep, ReadyDep
@@ -98,12 +98,15 @@ class HistoryOut(BaseModel):
 
 
 @router.get("/changes", response_model=ChangesOut, responses=ERRORS)
-def changes(caller: CallerDep, state: ReadyDep,
+def changes(request: Request, caller: CallerDep, state: ReadyDep,
             since: str = Query(..., description="Wijzigingen vanaf deze datum (JJJJ-MM-DD).",
                                json_schema_extra={"format": "date"}, examples=["2024-05-01"])) -> ChangesOut:
     """Vragen die sinds de datum zijn toegevoegd of bijgewerkt, en wat er tussen versies is gewijzigd."""
     from ingest.changes import changes_since
 
+    unknown = sorted(set(request.query_params) - {"since"})
+    if unknown:  # a misspelt parameter must not silently give the unfiltered feed
+        raise HTTPException(422, f"Onbekende parameter: {', '.join(repr(u) for u in unknown)}; alleen 'since' is toegestaan.")
     try:
         since = date.fromisoformat(since).isoformat()
     except ValueError:

@@ -184,6 +184,8 @@ def test_api_changes(client):
     assert [c["change"] for c in body["versions"][0]["changes"] if c["change"] == "gewijzigd"]
     bad = client.get("/v1/changes", params={"since": "gisteren"})
     assert bad.status_code == 422 and "geen geldige datum" in bad.json()["detail"]
+    typo = client.get("/v1/changes", params={"since": "2024-05-01", "sinds": "2024-01-01"})
+    assert typo.status_code == 422 and "Onbekende parameter" in typo.json()["detail"]
 
 
 def test_api_history_of_a_passage(client, chunks):
