@@ -15,7 +15,6 @@ def main(verbose: bool = typer.Option(False, "--verbose", "-v", help="Meer logre
     """Configure logging once, at the entry point."""
     level = logging.DEBUG if verbose else getattr(logging, os.environ.get("INBURGERING_LOG_LEVEL", "WARNING"))
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("bm25s").setLevel(max(level, logging.WARNING))  # it logs every build at DEBUG
 
 
 def _register() -> None:

@@ -25,6 +25,14 @@ def keyword_tokens(text: str, glossary=None) -> list[str]:
     return out
 
 
+def _bm25s():
+    """Import bm25s, which sets its own logger to DEBUG on import and would log every build."""
+    import bm25s
+
+    logging.getLogger("bm25s").setLevel(logging.WARNING)
+    return bm25s
+
+
 class KeywordIndex:
     """BM25 scores of every chunk for a query."""
 
@@ -36,9 +44,7 @@ class KeywordIndex:
     @classmethod
     def build(cls, texts: list[str], vocabulary: list[str], glossary=None) -> "KeywordIndex":
         """Index the given chunk texts."""
-        import bm25s
-
-        retriever = bm25s.BM25(k1=1.2, b=0.75)
+        retriever = _bm25s().BM25(k1=1.2, b=0.75)
         retriever.index([keyword_tokens(t, glossary) or ["_empty_"] for t in texts], show_progress=False)
         return cls(retriever, vocabulary, glossary)
 
@@ -58,7 +64,5 @@ class KeywordIndex:
     @classmethod
     def load(cls, path: Path, glossary=None) -> "KeywordIndex":
         """Read an index written by `save` (with the glossary it was built with)."""
-        import bm25s
-
-        retriever = bm25s.BM25.load(str(path), load_corpus=False)
+        retriever = _bm25s().BM25.load(str(path), load_corpus=False)
         return cls(retriever, json.loads((path / "vocabulary.json").read_text()), glossary)
