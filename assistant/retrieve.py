@@ -10,6 +10,7 @@ import logging
 from collections import defaultdict
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 import numpy as np
 
@@ -42,8 +43,10 @@ class TypoRepair:
         self._by_key: dict[tuple[str, int], list[str]] = defaultdict(list)
         for w in vocabulary:
             self._by_key[(w[0], len(w))].append(w)
+        # One question is prepared by the search and again by the coverage check: compute once.
+        self.repair = lru_cache(maxsize=1024)(self._repair)
 
-    def repair(self, query: str) -> str:
+    def _repair(self, query: str) -> str:
         """The query plus corrections of its unknown words (the original words stay)."""
         extra = []
         for w in words(query):
@@ -74,6 +77,7 @@ class Retriever:
         self.weights = weights or RetrievalWeights()
         self.typos = TypoRepair(data.keywords.vocabulary)
         self._wordsets = [frozenset(words(c.text)) for c in data.chunks]  # for near-duplicate checks
+        self._scopes = np.array([c.scope for c in data.chunks])
         self._stale = stale_mask(data.chunks, data.meta)
         self._rows_of: list[list[int]] = [[] for _ in data.chunks]
         for row, i in enumerate(data.vector_chunk):
@@ -101,7 +105,7 @@ class Retriever:
         bm25 = self.data.keywords.scores(self.prepare(query))
         fused = self.weights.dense * _norm(dense) + self.weights.bm25 * _norm(bm25)
         if prefer_scope and prefer_scope != "national":
-            fused = fused + self.weights.scope_boost * self._scope_mask(prefer_scope)
+            fused = fused + self.weights.scope_boost * (self._scopes == prefer_scope)
         if self.weights.stale:
             fused = fused - self.weights.stale * self._stale
         order = np.argsort(-fused)
@@ -121,10 +125,6 @@ class Retriever:
             if len(hits) >= k:
                 break
         return hits
-
-    def _scope_mask(self, scope: str) -> np.ndarray:
-        """1.0 for chunks of the scope, 0.0 elsewhere."""
-        return np.array([c.scope == scope for c in self.data.chunks], dtype=np.float32)
 
     def _near_duplicate(self, i: int, j: int) -> bool:
         """Two passages that say the same thing (the same answer repeated under two themes)."""

@@ -5,6 +5,7 @@ import hashlib
 import re
 
 from inburgering.models import Chunk, Segment, SourceDocument
+from ingest.load import page_at
 from ingest.parse_qa import parse_qa
 from ingest.parse_sections import cited_footnotes, footnotes, parse_sections
 from ingest.split import split_span
@@ -47,7 +48,7 @@ def _make_chunk(doc: SourceDocument, seg: Segment, a: int, b: int, part: int) ->
         publisher=meta.publisher, kind=meta.kind, scope=meta.scope, section=seg.section,
         question=seg.question, update_date=seg.update_date, version_date=meta.version_date,
         valid_from=meta.valid_from, valid_until=meta.valid_until, start=a, end=b, text=body,
-        question_no=seg.question_no, update_marker=seg.update_marker, page=_page_at(doc.pages, a),
+        question_no=seg.question_no, update_marker=seg.update_marker, page=page_at(doc.pages, a),
         url=meta.url, role=seg.role, passage_key=key,
     )
 
@@ -55,16 +56,6 @@ def _make_chunk(doc: SourceDocument, seg: Segment, a: int, b: int, part: int) ->
 def _norm(text: str) -> str:
     """Lower-case, single-spaced text used in passage keys."""
     return " ".join(text.lower().replace("\u00a0", " ").split())
-
-
-def _page_at(pages: list[tuple[int, int]], offset: int) -> int | None:
-    """Page number holding a character offset (PDF sources only)."""
-    page = None
-    for start, number in pages:
-        if start > offset:
-            break
-        page = number
-    return page
 
 
 def search_text(chunk: Chunk) -> str:

@@ -92,7 +92,8 @@ def build_index(chunks: list[Chunk], embedder, cache: EmbeddingCache | None, bat
     rows = [(i, *v) for i, c in enumerate(chunks) for v in vector_texts(c)]
     vectors, embedded = embed_cached(embedder, cache, [r[2] for r in rows], "passage", batch=batch,
                                      progress=progress)
-    vocabulary = sorted({w for c in chunks for w in words(search_text(c)) if len(w) > 3})
+    texts = [search_text(c) for c in chunks]
+    vocabulary = sorted({w for t in texts for w in words(t) if len(w) > 3})
     glossary_json, glossary = None, None
     if glossary_path and glossary_path.exists():
         from ingest.glossary import Glossary
@@ -103,7 +104,7 @@ def build_index(chunks: list[Chunk], embedder, cache: EmbeddingCache | None, bat
         vectors=VectorIndex.build(vectors),
         vector_chunk=np.array([r[0] for r in rows], dtype=np.int32),
         vector_spans=np.array([(r[3], r[4]) for r in rows], dtype=np.int32),
-        keywords=KeywordIndex.build([search_text(c) for c in chunks], vocabulary, glossary),
+        keywords=KeywordIndex.build(texts, vocabulary, glossary),
         glossary_json=glossary_json,
     )
     return data, embedded
