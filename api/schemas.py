@@ -105,6 +105,9 @@ class AnswerOut(BaseModel):
     session_id: str | None = None
     latency_ms: int
     answer_id: str
+    status: Literal["answer", "uncertain", "refused"] = Field(
+        "answer", description="answer; uncertain: de dichtstbijzijnde passage, mogelijk geen antwoord op de vraag; "
+                              "refused: de bronnen beantwoorden de vraag niet (dan is refused true).")
 
 
 class TurnOut(BaseModel):

@@ -145,7 +145,7 @@ class Assistant:
 
     def _refuse(self, answer: Answer, resolved: str, hits: list[Hit], as_of) -> Answer:
         """Say plainly that the sources do not cover it; suggest nearby topics and who to ask."""
-        answer.refused, answer.confidence = True, 0.0
+        answer.refused, answer.confidence, answer.status = True, 0.0, "refused"
         lines = [REFUSAL]
         if as_of and not hits:
             lines = [f"Er was op {dutch_date(as_of)} geen versie van de bronnen geldig die deze vraag "

@@ -137,6 +137,9 @@ class Answer:
     session_id: str | None = None
     latency_ms: int = 0
     answer_id: str | None = None
+    # "answer", "uncertain" (the nearest passage, labelled as possibly not answering) or "refused";
+    # `refused` stays for older clients and is true only for "refused".
+    status: str = "answer"
 
     def to_dict(self) -> dict[str, Any]:
         """Return the answer as the JSON-ready dict of the contract."""
