@@ -9,7 +9,6 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from eval.golden import GOLDEN
 from inburgering.settings import ROOT
 
 err = Console(stderr=True)
@@ -52,43 +51,66 @@ def _per_kind(report: dict) -> Table:
 
 
 def eval_command(
-    golden: Path = typer.Option(GOLDEN, "--golden", help="Gouden vragenset (JSONL)."),
+    split: str = typer.Option("both", "--split", help="dev, test of both (standaard: beide naast elkaar)."),
+    golden: Optional[Path] = typer.Option(None, "--golden", help="Een andere vragenset (JSONL) in plaats van de splits."),
     report_dir: Path = typer.Option(REPORTS, "--report-dir", help="Map voor eval.json, eval.md en de grafieken."),
     systems: str = typer.Option(ALL, "--systems", help="Kommagescheiden: " + ALL),
-    limit: Optional[int] = typer.Option(None, "--limit", help="Alleen de eerste N vragen."),
-    strict: bool = typer.Option(False, "--strict", help="Afsluiten met code 1 als de kwaliteitsdrempel faalt."),
+    limit: Optional[int] = typer.Option(None, "--limit", help="Alleen de eerste N vragen per split."),
+    strict: bool = typer.Option(False, "--strict", help="Afsluiten met code 1 als de kwaliteitsdrempel (test) faalt."),
+    record_start: bool = typer.Option(False, "--record-start", help="Bewaar de test-uitslag als startpunt (eenmalig)."),
 ) -> None:
-    """Evalueer de assistent en de baselines op de gouden vragenset en schrijf een rapport."""
+    """Evalueer de assistent en de baselines op de dev- en testvragen en schrijf een rapport."""
     import os
 
     # One OpenMP thread for the embedder unless told otherwise: the vectors are bit-identical, and
     # on a busy 2-core machine its spinning threads turn 40 ms queries into seconds. Set before it loads.
     os.environ.setdefault("OMP_NUM_THREADS", "1")
-    from eval.golden import load_golden
+    from eval.golden import load_golden, split_path
     from eval.report import write_report
     from eval.run import run_eval
+    from eval.splits import run_splits, save_start, write_split_reports
     from inburgering.settings import get_settings
     from ingest.store import IndexError_
 
+    if split not in ("dev", "test", "both"):
+        raise typer.BadParameter("kies dev, test of both", param_hint="--split")
+    splits = ["dev", "test"] if split == "both" else [split]
     names = [s.strip() for s in systems.split(",") if s.strip()]
-    total = len(load_golden(golden, limit))
     with _progress() as bar:
         tasks: dict[str, int] = {}
 
-        def tick(name: str, n: int) -> None:
-            if name not in tasks:
-                tasks[name] = bar.add_task(name, total=total)
-            bar.advance(tasks[name], n)
+        def tick(part: str, name: str, n: int) -> None:
+            key = f"{part}:{name}"
+            if key not in tasks:
+                total = len(load_golden(golden or split_path(part), limit))
+                tasks[key] = bar.add_task(key, total=total)
+            bar.advance(tasks[key], n)
         try:
-            report = run_eval(get_settings(), golden, names, limit, progress=tick)
+            if golden:
+                report = run_eval(get_settings(), golden, names, limit, progress=lambda s, n: tick("golden", s, n))
+            else:
+                report = run_splits(get_settings(), splits, names, limit, progress=tick)
         except IndexError_ as exc:
             err.print(f"[red]Fout:[/red] {exc.message_nl}")
             raise typer.Exit(2)
         except ValueError as exc:
             raise typer.BadParameter(str(exc))
-    paths = write_report(report, report_dir)
-    _print_eval(report, paths)
-    if strict and report.get("gate", {}).get("failures"):
+    if golden:
+        paths = write_report(report, report_dir)
+        _print_eval(report, paths)
+        failures = report.get("gate", {}).get("failures")
+    else:
+        if report.get("recorded_hash"):
+            err.print("Hash van de testset vastgelegd in eval/test_hashes.json (eerste scoring).")
+        if record_start and "test" in report["splits"] and not limit:
+            save_start(report)
+        paths = write_split_reports(report, report_dir)
+        for part, rep in report["splits"].items():
+            out.print(f"[bold]Split: {part}[/bold]")
+            _print_eval(rep, [])
+        _print_side(report, paths)
+        failures = report["splits"].get("test", {}).get("gate", {}).get("failures")
+    if strict and failures:
         raise typer.Exit(1)
 
 
@@ -103,6 +125,22 @@ def _print_eval(report: dict, paths: list[Path]) -> None:
         failures = report["gate"]["failures"]
         out.print("Kwaliteitsdrempel: " + ("[green]gehaald[/green]" if not failures else
                                            "[red]niet gehaald[/red]: " + "; ".join(failures)))
+    for path in paths:
+        out.print(f"Geschreven: {path}", style="dim")
+
+
+def _print_side(report: dict, paths: list[Path]) -> None:
+    """The assistant on dev and test (and the starting point) side by side."""
+    from eval.splits import SIDE, side_by_side
+
+    table = Table(title="Assistent: dev en test naast elkaar (cijfers die we noemen zijn test)")
+    for head in ["", *[h for _, h in SIDE]]:
+        table.add_column(head, justify="left" if not head else "right")
+    for row in side_by_side(report):
+        table.add_row(*row)
+    out.print(table)
+    if report.get("test_hash_problem"):
+        out.print(f"[red]Testset gewijzigd:[/red] {report['test_hash_problem']}")
     for path in paths:
         out.print(f"Geschreven: {path}", style="dim")
 

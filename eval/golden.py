@@ -6,7 +6,9 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-GOLDEN = Path(__file__).resolve().parent / "golden.jsonl"
+GOLDEN = Path(__file__).resolve().parent / "golden.jsonl"  # the dev split: every choice is made on it
+GOLDEN_TEST = Path(__file__).resolve().parent / "golden_test.jsonl"  # the test split: only ever scored
+SPLITS = {"dev": GOLDEN, "test": GOLDEN_TEST}
 _SPACE = re.compile(r"\s+")
 
 
@@ -31,6 +33,8 @@ class GoldenItem:
     extra_evidence: list[dict] = field(default_factory=list)
     as_of: str | None = None  # eval/golden_versions.jsonl: asked as of this date
     scope: str | None = None
+    split: str = "dev"
+    tags: list[str] = field(default_factory=list)  # client-case, two-part, follow-up, national+regional, …
 
     @property
     def in_scope(self) -> bool:
@@ -68,5 +72,42 @@ def load_golden(path: Path = GOLDEN, limit: int | None = None) -> list[GoldenIte
         known = {k: v for k, v in raw.items() if k in GoldenItem.__dataclass_fields__}
         known["history"] = known.get("history") or []
         known["extra_evidence"] = known.get("extra_evidence") or []
+        known["tags"] = known.get("tags") or []
         items.append(GoldenItem(**known))
     return items[:limit] if limit else items
+
+
+def split_path(name: str) -> Path:
+    """The file of a named split ("dev" or "test")."""
+    if name not in SPLITS:
+        raise ValueError(f"unknown split {name!r}; choose dev or test")
+    return SPLITS[name]
+
+
+HASHES = Path(__file__).resolve().parent / "test_hashes.json"
+
+
+def file_hash(path: Path) -> str:
+    """sha256 of a golden file's bytes."""
+    import hashlib
+
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def recorded_hashes(path: Path = HASHES) -> dict:
+    """The hashes of the test files recorded at their first scoring: {file name: {sha256, first_scored}}."""
+    import json
+
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+
+
+def check_test_hash(test_file: Path = GOLDEN_TEST, path: Path = HASHES) -> str | None:
+    """None when the test file is the one first scored; otherwise why not (a changed test set
+    would let numbers be tuned to it)."""
+    entry = recorded_hashes(path).get(Path(test_file).name)
+    if entry is None:
+        return f"no hash recorded for {Path(test_file).name}"
+    actual = file_hash(test_file)
+    if actual != entry["sha256"]:
+        return f"{Path(test_file).name} changed since its first scoring on {entry['first_scored']}"
+    return None

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Callable
 
 from eval.citations import SourceTexts, citation_problems
-from eval.golden import GoldenItem
+from eval.golden import GoldenItem, norm
 from eval.metrics import evidence_ranks, first_relevant, missing_facts, ndcg_at
 from eval.summary import summarise
 from eval.systems import AssistantSystem, Passage, RelevanceIndex, Run, System, weighted
@@ -32,6 +32,9 @@ class ItemResult:
     ndcg: float | None = None
     reachable: bool | None = None  # some passage of the system's collection holds the evidence
     refused: bool = False
+    status: str | None = None  # answer | uncertain | refused
+    mixed_scope: bool = False  # the evidence spans a national and a regional/municipal source
+    both_cited: bool | None = None  # every evidence string is in a cited passage
     missing: list[str] = field(default_factory=list)
     citation_problems: list[str] = field(default_factory=list)
     update_date_ok: bool | None = None
@@ -52,6 +55,7 @@ class Context:
     sources: SourceTexts
     scorer: object = None
     k: int = K
+    scopes: dict = field(default_factory=dict)  # document id -> scope
 
 
 def build_systems(names: list[str], assistant, settings) -> list[System]:
@@ -103,11 +107,19 @@ def score_answer(item: GoldenItem, run: Run, res: ItemResult, ctx: Context) -> N
     """Answer-level checks: refusal, must_contain, citations, update date."""
     answer = run.answer
     res.refused, res.answer = answer.refused, answer.answer
+    res.status = getattr(answer, "status", "refused" if answer.refused else "answer")
     res.citation_problems = citation_problems(answer, ctx.sources)
     if not item.in_scope:
         return
+    scopes = {ctx.scopes.get(d, "national") == "national" for d in item.documents}
+    res.mixed_scope = len(scopes) > 1
+    if len(item.evidences) > 1:
+        cited = [] if answer.refused else [norm(c.text) for c in answer.citations]
+        res.both_cited = all(any(ev in t for t in cited) for ev in item.evidences)
     # A refusal states no facts, even when its suggestions happen to mention them.
-    res.missing = list(item.must_contain) if answer.refused else missing_facts(answer.answer, item.must_contain)
+    # An answer labelled "possibly not an answer" is not one a user would act on: its facts do not count.
+    stated = not answer.refused and res.status != "uncertain"
+    res.missing = missing_facts(answer.answer, item.must_contain) if stated else list(item.must_contain)
     if ctx.scorer:
         res.ragas["ragas_string_presence"] = 0.0 if answer.refused else ctx.scorer.answer(
             answer.answer, item.must_contain)
@@ -163,7 +175,10 @@ def run_eval(settings, golden: Path, names: list[str], limit: int | None = None,
     assistant = assistant or Assistant.from_settings(settings)
     scorer, ragas_error = load_ragas()
     systems = build_systems(names, assistant, settings)
-    report = evaluate(items, systems, Context(SourceTexts(settings.corpus_dir), scorer), progress)
+    from ingest.manifest import load_manifest
+
+    scopes = {m.id: m.scope for m in load_manifest(settings.corpus_dir)}
+    report = evaluate(items, systems, Context(SourceTexts(settings.corpus_dir), scorer, scopes=scopes), progress)
     meta = assistant.retriever.data.meta
     report.update(golden=str(golden), in_scope=sum(i.in_scope for i in items), ragas_error=ragas_error,
                   index_built_at=meta.get("built_at"), corpus_hash=meta.get("corpus_hash"),

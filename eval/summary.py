@@ -30,7 +30,10 @@ def retrieval(in_scope: list) -> dict:
 def answers(results: list, in_scope: list) -> dict:
     """must_contain rate, citation validity and update-date correctness of answering systems."""
     invalid = [r for r in results if r.citation_problems]
+    mixed = [r for r in in_scope if r.mixed_scope and r.both_cited is not None]
     return {
+        "both_cited": mean(r.both_cited for r in mixed),
+        "n_mixed": len(mixed),
         "must_contain": mean((not r.missing and r.error is None) for r in in_scope),
         "citations_valid": mean((not r.citation_problems and r.error is None) for r in results),
         "invalid_citation_answers": len(invalid),
@@ -46,7 +49,14 @@ def refusals(results: list, refuses: bool) -> dict:
         return {"refusal_precision": None, "refusal_recall": 0.0 if any(not r.in_scope for r in results)
                 else None, "false_refusal_rate": 0.0, "refused": 0}
     scores = refusal_scores([not r.in_scope for r in results], [r.refused for r in results])
-    return {**scores, "refused": sum(r.refused for r in results)}
+    out_of_scope = [r for r in results if not r.in_scope]
+    in_scope = [r for r in results if r.in_scope]
+    # "Declined": refused, or shown as the nearest passage with the plain "possibly not an answer" label.
+    declined = [r.status in ("refused", "uncertain") or r.refused for r in out_of_scope]
+    return {**scores, "refused": sum(r.refused for r in results),
+            "declined_rate": mean(declined) if out_of_scope else None,
+            "uncertain_rate": mean(r.status == "uncertain" for r in in_scope) if in_scope else None,
+            "uncertain": sum(r.status == "uncertain" for r in results)}
 
 
 def group(results: list, refuses: bool) -> dict:

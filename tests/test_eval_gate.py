@@ -1,10 +1,13 @@
-"""The CI quality gate: the full assistant on the full golden set must meet eval/gates.py."""
+"""The CI quality gate: the full assistant on the test split must meet eval/gates.py.
+
+Only the test split is gated and reported; every choice is made on dev (eval/golden.jsonl).
+"""
 from __future__ import annotations
 
 import pytest
 
 from eval.gates import check
-from eval.golden import GOLDEN, load_golden
+from eval.golden import GOLDEN_TEST, check_test_hash, load_golden
 from eval.report import worst_failures
 
 pytestmark = pytest.mark.slow
@@ -12,10 +15,10 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def report(index_settings, assistant):
-    """One evaluation of the full assistant (no baselines: they are too slow for CI)."""
+    """One evaluation of the full assistant on the test split (no baselines: too slow for CI)."""
     from eval.run import run_eval
 
-    return run_eval(index_settings, GOLDEN, ["assistant"], assistant=assistant)
+    return run_eval(index_settings, GOLDEN_TEST, ["assistant"], assistant=assistant)
 
 
 def _worst(report: dict) -> str:
@@ -23,14 +26,18 @@ def _worst(report: dict) -> str:
     return "\n".join(f"  {d['id']} rank={d['rank']} refused={d['refused']}: {d['question'][:80]}" for d in rows)
 
 
+def test_test_split_unchanged_since_first_scoring():
+    assert check_test_hash() is None
+
+
 def test_quality_gate(report):
     failures = check(report["summary"]["assistant"]["overall"])
     assert not failures, "quality gate failed:\n  " + "\n  ".join(failures) + "\nworst items:\n" + _worst(report)
 
 
-def test_every_golden_question_was_evaluated(report):
+def test_every_test_question_was_evaluated(report):
     overall = report["summary"]["assistant"]["overall"]
-    assert overall["n"] == len(load_golden()) and overall["errors"] == 0
+    assert overall["n"] == len(load_golden(GOLDEN_TEST)) and overall["errors"] == 0
 
 
 def test_eval_ranks_as_the_assistant_does(report):

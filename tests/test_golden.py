@@ -1,4 +1,4 @@
-"""Sanity checks for the evaluation golden set (eval/golden.jsonl).
+"""Sanity checks for the evaluation question sets: eval/golden.jsonl (dev) and eval/golden_test.jsonl (test).
 
 Only the standard library and the corpus files are used: no project imports.
 """
@@ -10,10 +10,12 @@ import pytest
 
 ROOT = Path(__file__).parents[1]
 GOLDEN = ROOT / "eval" / "golden.jsonl"
+GOLDEN_TEST = ROOT / "eval" / "golden_test.jsonl"
+FILES = {"dev": GOLDEN, "test": GOLDEN_TEST}
 MANIFEST = ROOT / "corpus" / "manifest.json"
 
 REQUIRED_KEYS = {"id", "question", "kind", "document_id", "evidence", "must_contain", "update_date", "expected"}
-OPTIONAL_KEYS = {"history", "extra_evidence"}
+OPTIONAL_KEYS = {"history", "extra_evidence", "split", "tags"}
 KINDS = {"factual", "procedural", "case", "version", "cross-doc", "regional", "out-of-scope"}
 EXPECTED = {"answer", "refuse"}
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -37,17 +39,30 @@ def doc_texts(manifest):
     }
 
 
-@pytest.fixture(scope="module")
-def items():
+def _read(path):
     rows = []
-    for n, line in enumerate(GOLDEN.read_text(encoding="utf-8").splitlines(), 1):
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         if not line.strip():
             continue
         try:
             rows.append(json.loads(line))
         except json.JSONDecodeError as exc:  # pragma: no cover - reported as failure
-            pytest.fail(f"line {n} is not valid JSON: {exc}")
+            pytest.fail(f"{path.name} line {n} is not valid JSON: {exc}")
     return rows
+
+
+@pytest.fixture(scope="module", params=["dev", "test"])
+def items(request):
+    """Every item of one split (each test below runs on both files)."""
+    rows = _read(FILES[request.param])
+    for it in rows:
+        assert it.get("split") == request.param, f"{it['id']}: split {it.get('split')!r} in the {request.param} file"
+    return rows
+
+
+@pytest.fixture(scope="module")
+def test_items():
+    return _read(GOLDEN_TEST)
 
 
 def test_schema(items, manifest):
@@ -73,9 +88,32 @@ def test_schema(items, manifest):
             assert isinstance(extra["evidence"], str) and extra["evidence"].strip(), it["id"]
 
 
-def test_ids_unique(items):
-    ids = [it["id"] for it in items]
+def test_ids_unique():
+    ids = [it["id"] for path in FILES.values() for it in _read(path)]
     assert len(ids) == len(set(ids)), "duplicate ids"
+
+
+def test_test_split_as_the_issue_asks(test_items):
+    # Issue "Measure answers honestly": >= 200 questions written blind, >= 60 near-domain
+    # unanswerable, >= 25 % client cases, >= 10 % follow-ups (>= 30 follow-up pairs).
+    n = len(test_items)
+    assert n >= 200
+    assert sum(it["expected"] == "refuse" for it in test_items) >= 60
+    assert sum("client-case" in it.get("tags", []) or it["kind"] == "case" for it in test_items) >= 0.25 * n
+    follow_ups = sum(bool(it.get("history")) for it in test_items)
+    assert follow_ups >= 0.10 * n and follow_ups >= 30
+    assert sum("two-part" in it.get("tags", []) for it in test_items) >= 10
+    assert sum("national+regional" in it.get("tags", []) for it in test_items) >= 10
+
+
+def test_test_file_is_the_one_first_scored():
+    # The hash is recorded at the first scoring (eval/test_hashes.json): editing the test set
+    # afterwards, e.g. dropping the questions the system gets wrong, fails here.
+    import hashlib
+    import json as _json
+
+    recorded = _json.loads((ROOT / "eval" / "test_hashes.json").read_text())[GOLDEN_TEST.name]
+    assert hashlib.sha256(GOLDEN_TEST.read_bytes()).hexdigest() == recorded["sha256"]
 
 
 def test_counts(items):
