@@ -1,12 +1,16 @@
 """Compose an extractive answer: sentences from the sources, each followed by its [n] marker."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+
+import numpy as np
 
 from assistant.labels import scope_label
 from assistant.sentences import Sentence, best_run, candidate_sentences, score_sentences
+from ingest.split import count_words
 from inburgering.models import Citation, Hit
-from ingest.text import tokens
+from ingest.text import fold, tokens
 
 
 @dataclass
@@ -27,27 +31,179 @@ class Part:
         return max(s.score for s in self.run)
 
 
-def pick_parts(hits: list[Hit], query: str, idf: dict[str, float], max_parts: int = 2,
-               scope: str | None = None) -> list[Part]:
-    """The best run from the best passage and, where it adds something, from the next ones."""
-    query_tokens = set(tokens(query))
-    parts: list[Part] = []
-    for rank, hit in enumerate(hits[:4]):
-        part = _part(hit, rank, query_tokens, idf)
-        if part is None:
+@dataclass
+class ComposeSettings:
+    """Length and selection rules; chosen on the dev split (assistant/fitted/train_sentences.py)."""
+
+    short_answer_words: int = 80  # a Q&A answer this short is shown whole
+    budget_words: int = 110  # otherwise the best sentences, in document order, up to about this many
+    keep: float = 0.35  # a sentence joins the run when its probability of stating the fact is above this
+    second_part: float = 0.5  # a later passage's sentence answers an uncovered part above this
+
+
+def compose(hits: list[Hit], ctx, model, question: str, scope: str | None,
+            settings: ComposeSettings | None = None) -> list[Part]:
+    """The parts of an extractive answer: the best run of the best passage, and what else the
+    question needs (its second part; the asked region's own arrangement next to the national rule)."""
+    from assistant.qtype import parts as question_parts
+
+    settings = settings or ComposeSettings()
+    top = hits[:5]
+    per_hit = [candidate_sentences(h.chunk) for h in top]
+    probs = _probabilities(top, per_hit, ctx, model)
+    chosen = _main_run(top[0], per_hit[0], probs[0], ctx, settings) if per_hit and per_hit[0] else []
+    if not chosen:
+        return []
+    parts = [Part(top[0], run) for run in chosen]
+    pieces = question_parts(question)
+    for piece in pieces[1:] if len(pieces) > 1 else []:
+        extra = _part_for(piece, top[:3], per_hit[:3], probs[:3], parts, settings)
+        if extra:
+            parts.append(extra)
+    if scope and scope != "national":
+        parts = _both_scopes(parts, top, per_hit, probs, ctx, scope, settings)
+    return parts
+
+
+def _both_scopes(parts: list[Part], hits, per_hit, probs, ctx, scope: str, settings: ComposeSettings) -> list[Part]:
+    """With a region asked or named: its own arrangement next to the national rule, both when found."""
+    have = {p.hit.chunk.scope for p in parts}
+    lead = parts[0].hit.score or 1e-6
+    for want in (scope, "national"):
+        if want in have:
             continue
-        if not parts:
-            parts.append(part)
+        for hit, sentences, ps in zip(hits, per_hit, probs):
+            # Only a passage nearly as relevant as the lead: a far-off one would answer another question.
+            if hit.chunk.scope == want and sentences and hit.score >= 0.5 * lead:
+                runs = _main_run(hit, sentences, ps, ctx, ComposeSettings(
+                    settings.short_answer_words, settings.budget_words // 2, settings.keep, settings.second_part))
+                parts.append(Part(hit, runs[-1]))
+                break
+    return parts
+
+
+def _probabilities(hits, per_hit, ctx, model) -> list[list[float]]:
+    """P(sentence states the asked fact) per sentence of each hit."""
+    from assistant.sentences import sentence_features
+
+    x = sentence_features(hits, per_hit, ctx)
+    if model is not None:
+        p = model.proba(x)
+    else:  # no fitted file: meaning and shared words, as the hand-set rule did before
+        p = 1.0 / (1.0 + np.exp(-(6 * x[:, 0] - 4 * x[:, 2] + 2 * x[:, 5] - 3)))
+    out, i = [], 0
+    for sentences in per_hit:
+        out.append([float(v) for v in p[i:i + len(sentences)]])
+        i += len(sentences)
+    return out
+
+
+def _main_run(hit: Hit, sentences: list[Sentence], probs: list[float], ctx,
+              settings: ComposeSettings) -> list[list[Sentence]]:
+    """Runs (contiguous sentence lists) from the best passage: a short Q&A answer whole, else the best
+    window within the word budget, widened so it neither starts mid-argument nor stops at a colon."""
+    from assistant.qtype import direct_answer
+
+    if hit.chunk.scope != "national":
+        probs = _own_voice(sentences, probs, hit.chunk.scope)
+    for s, p in zip(sentences, probs):
+        s.score = p
+    words = [count_words(s.text) for s in sentences]
+    if hit.chunk.role == "qa" and sum(words) <= settings.short_answer_words:
+        return [sentences]
+    lo, hi = _best_window(probs, words, settings)
+    lo, hi = _complete(sentences, lo, hi)
+    runs = [sentences[lo:hi + 1]]
+    # "Nee, …" / "Ja, mits …" opening the answer is the direct answer: it leads.
+    if lo > 0 and hit.chunk.role == "qa" and "yesno" in ctx.types and direct_answer(sentences[0].text):
+        if sum(words[:hi + 1]) <= settings.budget_words + 40:
+            runs = [sentences[0:hi + 1]]
+        else:
+            runs = [[sentences[0]], *runs]
+    return runs
+
+
+_NATIONAL_VOICE = re.compile(r"\b(ministerie|minister|szw|het rijk|landelijk\w*|de wet(gever)?|wettelijk\w*|"
+                             r"kamerbrief|divosa|vng)\b")
+_OWN_VOICE = re.compile(r"\b(we|wij|ons|onze|gemeenten in de|hanteren|kiezen|kiest|gaan we)\b")
+
+
+def _own_voice(sentences: list[Sentence], probs: list[float], scope: str) -> list[float]:
+    """In a regional text, prefer the region's own arrangement over its restatement of the national rule.
+
+    Labelled as the region's, a quoted national figure ("SZW expects 60/25/15") would mislead; the
+    sentence where the region speaks for itself ("in de AMRD hanteren we 40/20/40") is the answer.
+    """
+    place = _place_tokens(scope)
+    out = []
+    for s, p in zip(sentences, probs):
+        text = fold(s.text)
+        own = bool(_OWN_VOICE.search(text)) or bool(place & set(tokens(s.text)))
+        national = bool(_NATIONAL_VOICE.search(text))
+        out.append(p + (0.25 if own else 0.0) - (0.25 if national and not own else 0.0))
+    return out
+
+
+def _best_window(probs: list[float], words: list[int], settings: ComposeSettings) -> tuple[int, int]:
+    """The contiguous window with the most probability mass above `keep`, within the budget."""
+    best = max(range(len(probs)), key=lambda i: probs[i])
+    best_span, best_gain = (best, best), -1.0
+    for lo in range(len(probs)):
+        total, gain = 0, 0.0
+        for hi in range(lo, len(probs)):
+            total += words[hi]
+            if total > settings.budget_words and hi > lo:
+                break
+            gain += probs[hi] - settings.keep
+            if lo <= best <= hi and gain > best_gain:
+                best_span, best_gain = (lo, hi), gain
+    return best_span
+
+
+def _complete(sentences: list[Sentence], lo: int, hi: int) -> tuple[int, int]:
+    """Widen a run that opens with a pointing word ("Daarom", "Dit") or ends at a colon before its list."""
+    from assistant.qtype import leans_back
+
+    while lo > 0 and leans_back(sentences[lo].text) and sentences[lo].start - sentences[lo - 1].end < 400:
+        lo -= 1
+    extra = 0
+    while hi + 1 < len(sentences) and extra < 6:
+        if sentences[hi].text.rstrip().endswith(":") or (extra and _list_item(sentences[hi + 1].text)):
+            hi, extra = hi + 1, extra + 1
             continue
-        # A later passage earns a place when it is nearly as relevant and says something new,
-        # or when it is a different scope (regional next to national): both are shown, labelled.
-        other_scope = hit.chunk.scope != parts[0].hit.chunk.scope
-        new_terms = set(tokens(part.quote)) & query_tokens - set(tokens(" ".join(p.quote for p in parts)))
-        if _strong(part, parts[0]) and (other_scope or new_terms):
-            parts.append(part)
-        if len(parts) >= max_parts:
-            break
-    return _with_local(parts, hits, query_tokens, idf, scope, max_parts)
+        break
+    return lo, hi
+
+
+def _list_item(text: str) -> bool:
+    """A bullet or enumerated line of a list."""
+    t = text.lstrip()
+    return t[:1] in "-•·*" or bool(t[:3].rstrip(".) ").isdigit())
+
+
+def _part_for(piece: str, hits, per_hit, probs, parts: list[Part], settings: ComposeSettings) -> Part | None:
+    """A sentence that answers a part of the question the chosen runs leave open, or None."""
+    from assistant.qtype import asked_types, states
+
+    wanted = set(tokens(piece))
+    kinds = asked_types(piece)
+    used = {(p.hit.chunk.chunk_id, s.start) for p in parts for s in p.run}
+    said = " ".join(p.quote for p in parts)
+    if wanted and len(wanted & set(tokens(said))) >= 0.6 * len(wanted) and (not kinds or kinds & states(said)):
+        return None
+    best, best_score = None, settings.second_part
+    scopes = {p.hit.chunk.scope for p in parts} | {"national"}
+    for hit, sentences, ps in zip(hits, per_hit, probs):
+        if hit.chunk.scope not in scopes:  # no region's text slipped in for a part of a national question
+            continue
+        for s, p in zip(sentences, ps):
+            if (hit.chunk.chunk_id, s.start) in used:
+                continue
+            share = len(wanted & set(tokens(s.text))) / max(1, len(wanted))
+            score = 0.5 * p + share + (0.3 if kinds & states(s.text) else 0.0)
+            if score > best_score:
+                best, best_score = Part(hit, [s]), score
+    return best
 
 
 def _part(hit: Hit, rank: int, query_tokens: set[str], idf: dict[str, float]) -> Part | None:

@@ -23,6 +23,24 @@ PLACES = {
 }
 
 
+# Things a follow-up swaps ("en voor gezinsmigranten?", "en in de B1-route?", "en in 2024?"): when
+# the follow-up names one and the earlier question names another of the same kind, the earlier
+# question is asked again with the new one in its place instead of both being searched at once.
+SLOTS = {
+    "route": r"b1[- ]?route|b1|onderwijs[- ]?route|z[- ]?route|zelfredzaamheids[- ]?route|a2",
+    "group": r"gezins[- ]?migr?a?n?ts?e?n?|gezinsmigrant(?:en)?|(?:asiel)?status[- ]?houders?|asielmigrant(?:en)?|"
+             r"vluchteling(?:en)?|overige migrant(?:en)?|amv(?:'?ers?)?|alleenstaande minderjarige vreemdeling(?:en)?|"
+             r"nieuwkomers?|turkse (?:migrant(?:en)?|nieuwkomers?)|ondertussen[- ]?groep|wi2013|wi2021",
+    "region": r"drenthe|amrd|den bosch|'?s-hertogenbosch|hertogenbosch|landelijk|emmen|hoogeveen|assen|meppel|coevorden",
+    "year": r"20[12]\d",
+    "age": r"\d{2} jaar|\d{2}-jarige?",
+    "component": r"taal|knm|map|pvt|participatie(?:deel|component)?|examens?|leerbaarheidstoets",
+}
+_SLOT_RES = {k: re.compile(rf"(?<![a-z0-9])(?:{v})(?![a-z0-9])") for k, v in SLOTS.items()}
+_FOLLOW_UP_LONG = re.compile(r"^(en|maar|ook|of|dus)\b")
+_PRONOUN_START = re.compile(r"^(haar|hij|zij|ze|hem|die|dat|dit|daar|daarvoor|daarvan|diens)\b")
+
+
 def is_follow_up(question: str) -> bool:
     """Whether the question only makes sense with the earlier turn."""
     q = fold(question).strip()
@@ -31,15 +49,58 @@ def is_follow_up(question: str) -> bool:
         return False
     if _FOLLOW_UP.match(q) and len(tokens) <= 9:
         return True
+    # "en een nieuwe klant die …", "haar man zit nog in Eritrea, maakt dat uit?": leaning on the
+    # earlier turn by their opening, whatever their length.
+    if (_FOLLOW_UP_LONG.match(q) or _PRONOUN_START.match(q)) and len(tokens) <= 20:
+        return True
     if len(tokens) <= 6 and bool(_POINTING & set(tokens)):
         return True
     content = [t for t in tokens[1:] if len(t) >= 4 and t not in _FILLER and t not in _POINTING]
     return bool(_WEAK.match(q)) and len(content) <= 1
 
 
+def slots(text: str) -> dict[str, list[re.Match]]:
+    """The slot values a text names, by kind."""
+    q = fold(text)
+    found = {kind: list(rx.finditer(q)) for kind, rx in _SLOT_RES.items()}
+    return {k: v for k, v in found.items() if v}
+
+
+def swap(earlier: str, follow_up: str) -> str | None:
+    """The earlier question with the follow-up's slot values in place of its own; None if nothing swaps."""
+    new = slots(follow_up)
+    text = fold(earlier)
+    edits = []
+    for kind, matches in slots(earlier).items():
+        if kind not in new or kind == "region":  # a place is handled as the scope, not as words
+            continue
+        value, old = new[kind][0].group(0), matches[0]
+        if old.group(0) != value:
+            edits.append((old.start(), old.end(), value))
+    for start, end, value in sorted(edits, reverse=True):  # right to left: earlier offsets stay valid
+        text = text[:start] + value + text[end:]
+    return text if edits else None
+
+
+def _rest(follow_up: str) -> str:
+    """What the follow-up says besides its opening and its slot values ("wie betaalt het examen dan")."""
+    q = fold(follow_up)
+    for rx in _SLOT_RES.values():
+        q = rx.sub(" ", q)
+    q = re.sub(r"^\W*(en|maar|ook|of|dus)\b", " ", q)
+    kept = [w for w in words(q) if w not in _FILLER and w not in _POINTING and len(w) > 2
+            and w not in {"voor", "bij", "van", "een", "het", "die", "dan", "ook", "daar", "geldt", "zit", "hoe"}]
+    return " ".join(kept)
+
+
 def resolve(question: str, history: list[str] | None) -> str:
-    """A stand-alone version of the question: earlier context prepended where it leans on it."""
-    if not history:
+    """A stand-alone version of the question.
+
+    A follow-up that swaps something ("en in de B1-route?") becomes the earlier question with the
+    new value in its place, plus whatever else the follow-up asks; any other follow-up gets the
+    earlier context prepended. A question that stands on its own is left as it is.
+    """
+    if not history or not is_follow_up(question):
         return question
     context = []
     # Walk back while turns keep leaning on their predecessor, so chains of follow-ups work.
@@ -47,9 +108,14 @@ def resolve(question: str, history: list[str] | None) -> str:
         context.insert(0, earlier)
         if not is_follow_up(earlier):
             break
-    if not is_follow_up(question):
-        return question
-    return " ".join(context + [question])
+    base = context[0]
+    for turn in context[1:]:  # a chain: each earlier follow-up swaps into the base in turn
+        base = swap(base, turn) or base
+    swapped = swap(base, question)
+    if swapped is None:
+        return " ".join(context + [question])
+    rest = _rest(question)
+    return f"{question.strip()} {swapped}" if len(rest.split()) >= 2 else swapped
 
 
 def place_scope(question: str) -> str | None:

@@ -7,6 +7,7 @@ misspelt words get their nearest corpus word added ("inburgeringsplichtge").
 from __future__ import annotations
 
 import logging
+import math
 from collections import defaultdict
 from dataclasses import dataclass
 from difflib import SequenceMatcher
@@ -17,7 +18,7 @@ import numpy as np
 from assistant.staleness import stale_mask
 from inburgering.models import Hit
 from ingest.store import IndexData
-from ingest.text import words
+from ingest.text import tokens, words
 
 log = logging.getLogger(__name__)
 
@@ -67,21 +68,47 @@ class TypoRepair:
         return best
 
 
+CANDIDATES = 30  # passages the fitted ranker re-orders; the fused score picks them
+
+
 class Retriever:
     """Ranked passages for a question, from one loaded index."""
 
-    def __init__(self, data: IndexData, embedder, weights: RetrievalWeights | None = None):
+    def __init__(self, data: IndexData, embedder, weights: RetrievalWeights | None = None, ranker="fitted"):
+        from assistant.features import FEATURES, profiles
+        from assistant.rank import check_features, load_model
+
         self.data = data
         self.embedder = embedder
         self.glossary = data.keywords.glossary
         self.weights = weights or RetrievalWeights()
         self.typos = TypoRepair(data.keywords.vocabulary)
+        self._query_vector = lru_cache(maxsize=256)(lambda q: self.embedder.embed([q], kind="query")[0])
         self._wordsets = [frozenset(words(c.text)) for c in data.chunks]  # for near-duplicate checks
         self._scopes = np.array([c.scope for c in data.chunks])
         self._stale = stale_mask(data.chunks, data.meta)
         self._rows_of: list[list[int]] = [[] for _ in data.chunks]
         for row, i in enumerate(data.vector_chunk):
             self._rows_of[i].append(row)
+        self.sentence_rows: dict[str, dict[tuple[int, int], int]] = defaultdict(dict)
+        if data.sentence_rows is not None:
+            for row, (i, a, b) in enumerate(data.sentence_rows.tolist()):
+                self.sentence_rows[data.chunks[i].chunk_id][(a, b)] = row
+        self.profiles = profiles(data.chunks, self.glossary)
+        self.position = {c.chunk_id: i for i, c in enumerate(data.chunks)}
+        self._passage_vectors = _passage_vectors(data)
+        self._df: dict[str, int] = defaultdict(int)
+        for p in self.profiles:
+            for t in p.body | p.heading | p.question:
+                self._df[t] += 1
+        # ranker="fitted" loads assistant/fitted/ranker.json; None keeps the hand-set fusion (baselines).
+        self.ranker = load_model("ranker") if ranker == "fitted" else ranker
+        if self.ranker is not None:
+            check_features(self.ranker, FEATURES)
+
+    def query_vector(self, query: str) -> np.ndarray:
+        """The e5 query vector (memoised: search, features and the composer all need it)."""
+        return self._query_vector(query)
 
     def prepare(self, query: str) -> str:
         """The query as the keyword retriever sees it: misspelt words get their corpus neighbour."""
@@ -89,7 +116,7 @@ class Retriever:
 
     def dense_scores(self, query: str) -> tuple[np.ndarray, np.ndarray]:
         """Per chunk the similarity of its best window to the question; and per window."""
-        qv = self.embedder.embed([query], kind="query")[0]
+        qv = self.query_vector(query)
         sims, ids = self.data.vectors.search(qv, self.data.vectors.size)
         per_row = np.zeros(self.data.vectors.size, np.float32)
         per_row[ids] = sims
@@ -108,23 +135,62 @@ class Retriever:
             fused = fused + self.weights.scope_boost * (self._scopes == prefer_scope)
         if self.weights.stale:
             fused = fused - self.weights.stale * self._stale
-        order = np.argsort(-fused)
+        order = [i for i in np.argsort(-fused) if allowed is None or allowed(self.data.chunks[i])]
+        scores = fused
+        if self.ranker is not None and order:
+            cands = np.asarray(order[:CANDIDATES])
+            x = self.features(query, cands, dense, bm25, fused, prefer_scope)
+            scores = np.full(len(fused), -1.0, dtype=np.float32)
+            scores[cands] = self.ranker.proba(x)
+            order = list(cands[np.argsort(-scores[cands], kind="stable")]) + order[CANDIDATES:]
         hits: list[Hit] = []
         kept: list[int] = []
         for i in order:
             chunk = self.data.chunks[i]
-            if allowed is not None and not allowed(chunk):
-                continue
             if any(self._near_duplicate(i, j) for j in kept):
                 continue
             kept.append(i)
             windows = [(int(self.data.vector_spans[r][0]), int(self.data.vector_spans[r][1]), float(per_row[r]))
                        for r in self._rows_of[i]]
-            hits.append(Hit(chunk, float(fused[i]), dense=float(dense[i]), bm25=float(bm25[i]),
+            hits.append(Hit(chunk, float(scores[i]), dense=float(dense[i]), bm25=float(bm25[i]),
                             rank=len(hits) + 1, windows=windows))
             if len(hits) >= k:
                 break
         return hits
+
+    def query_view(self, query: str, scope: str | None):
+        """The question as the features see it: idf-weighted tokens, glossary terms, scope."""
+        from assistant.features import QueryView
+
+        n = len(self.data.chunks)
+        toks = set(tokens(self.prepare(query)))
+        weights = {t: math.log(1 + n / (1 + self._df.get(t, 0))) for t in toks}
+        terms = frozenset(self.glossary.terms_in(query)) if self.glossary else frozenset()
+        return QueryView(weights, terms, scope)
+
+    def features(self, query: str, cands: np.ndarray, dense: np.ndarray, bm25: np.ndarray, fused: np.ndarray,
+                 scope: str | None) -> np.ndarray:
+        """Feature rows of the candidate chunks (see assistant/features.py)."""
+        from assistant.features import candidate_features
+
+        qv = self.query_vector(query)
+        passage = self._passage_vectors @ qv
+        return candidate_features(cands, self.data.chunks, self.profiles, self.query_view(query, scope), dense,
+                                  passage, bm25, fused, self._stale, self.sentence_best(qv))
+
+    def sentence_similarities(self, qv: np.ndarray) -> np.ndarray:
+        """Similarity of every indexed sentence to the question vector (empty for an older index)."""
+        if self.data.sentence_vectors is None or not len(self.data.sentence_vectors):
+            return np.zeros(0, dtype=np.float32)
+        return self.data.sentence_vectors @ qv
+
+    def sentence_best(self, qv: np.ndarray) -> np.ndarray:
+        """Per chunk the similarity of its best sentence (its dense window score for an older index)."""
+        sims = self.sentence_similarities(qv)
+        best = np.full(len(self.data.chunks), -1.0, dtype=np.float32)
+        if sims.size:
+            np.maximum.at(best, self.data.sentence_rows[:, 0], sims)
+        return best
 
     def _near_duplicate(self, i: int, j: int) -> bool:
         """Two passages that say the same thing (the same answer repeated under two themes)."""
@@ -132,6 +198,15 @@ class Retriever:
         if not wa or not wb:
             return False
         return len(wa & wb) / len(wa | wb) > 0.9
+
+
+def _passage_vectors(data: IndexData) -> np.ndarray:
+    """One vector per chunk: the normalised mean of its window vectors (the whole passage's gist)."""
+    windows = data.vectors.matrix()
+    out = np.zeros((len(data.chunks), windows.shape[1]), dtype=np.float32)
+    np.add.at(out, data.vector_chunk, windows)
+    norms = np.linalg.norm(out, axis=1, keepdims=True)
+    return out / np.where(norms == 0, 1.0, norms)
 
 
 def _norm(scores: np.ndarray) -> np.ndarray:

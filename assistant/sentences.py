@@ -39,6 +39,61 @@ def candidate_sentences(chunk: Chunk) -> list[Sentence]:
     return out
 
 
+SENTENCE_FEATURES = [
+    "sim", "sim_gap_passage", "sim_gap_all", "window", "overlap", "overlap_share", "type_match", "asks_type",
+    "states_number", "is_first", "log_position", "yesno_direct", "leans_back", "ends_colon", "log_words",
+    "hit_rank", "hit_score", "role_qa",
+]
+
+
+@dataclass
+class SentenceContext:
+    """The question side of sentence scoring."""
+
+    weights: dict[str, float]  # idf of the question's tokens
+    types: set[str]  # kinds of fact asked (assistant/qtype.py)
+    qv: object  # the question vector
+    sentence_vectors: object = None  # the index's sentence vectors (None: an older index)
+    rows: dict | None = None  # chunk_id -> {(start, end): row}
+
+
+def sentence_features(hits: list, per_hit: list[list[Sentence]], ctx: SentenceContext):
+    """One feature row per candidate sentence of the given hits (SENTENCE_FEATURES order)."""
+    import numpy as np
+
+    from assistant.qtype import direct_answer, leans_back, states
+
+    total = sum(ctx.weights.values()) or 1.0
+    sims_all = []
+    for hit, sentences in zip(hits, per_hit):
+        rows = (ctx.rows or {}).get(hit.chunk.chunk_id, {})
+        sims = []
+        for s in sentences:
+            row = rows.get((s.start, s.end))
+            sims.append(float(ctx.sentence_vectors[row] @ ctx.qv) if row is not None else 0.0)
+        sims_all.append(sims)
+    top_all = max((x for sims in sims_all for x in sims), default=0.0)
+    out = []
+    for rank, (hit, sentences, sims) in enumerate(zip(hits, per_hit, sims_all)):
+        top = max(sims, default=0.0)
+        lows = [w[2] for w in hit.windows]
+        lo, hi = (min(lows), max(lows)) if lows else (0.0, 0.0)
+        for s, sim in zip(sentences, sims):
+            toks = set(tokens(s.text))
+            found = sum(w for t, w in ctx.weights.items() if t in toks)
+            wins = [x for a, b, x in hit.windows if a < s.end and s.start < b]
+            kinds = states(s.text)
+            out.append([
+                sim, top - sim, top_all - sim, (max(wins) - lo) / (hi - lo) if wins and hi > lo else 0.0,
+                found / math.sqrt(max(len(toks), 4)), found / total, float(bool(ctx.types & kinds)),
+                float(bool(ctx.types)), float("number" in kinds), float(s.position == 0), math.log1p(s.position),
+                float("yesno" in ctx.types and direct_answer(s.text)), float(leans_back(s.text)),
+                float(s.text.rstrip().endswith(":")), math.log1p(count_words(s.text)), float(rank),
+                float(hit.score), float(hit.chunk.role == "qa"),
+            ])
+    return np.asarray(out, dtype=np.float32).reshape(-1, len(SENTENCE_FEATURES))
+
+
 def score_sentences(sentences: list[Sentence], query_tokens: set[str], idf: dict[str, float],
                     first_bonus: float, windows: list[tuple[int, int, float]] = (),
                     dense_weight: float = 1.0) -> list[Sentence]:

@@ -8,21 +8,30 @@ from __future__ import annotations
 import logging
 import time
 import uuid
+
+import numpy as np
 from dataclasses import dataclass
 
-from assistant.compose import citation, pick_parts, render
+from assistant.answerability import ANSWERABILITY_FEATURES, Evidence, decide
+from assistant.answerability import features as answerability_features
+from assistant.compose import ComposeSettings, citation, compose, render
 from assistant.conversation import is_follow_up, place_scope, resolve
 from assistant.coverage import CoverageJudge
 from assistant.filters import AsOfFilter, as_of_warnings
 from assistant.labels import dutch_date, place_name, staleness_warnings
 from assistant.referral import best_referral, vraagbaak_rows
+from assistant.qtype import asked_types
+from assistant.rank import check_features, load_model
 from assistant.retrieve import Retriever
+from assistant.sentences import SENTENCE_FEATURES, SentenceContext
 from assistant.versions import VersionNotes, in_scope
 from inburgering.models import Answer, Hit
 from inburgering.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
 
+UNCERTAIN = ("Mogelijk geen antwoord op je vraag: dit is de passage die er het dichtst bij ligt. "
+             "Controleer zelf of die over jouw vraag gaat.")
 REFUSAL = ("De bronnen van deze assistent beantwoorden deze vraag niet. Ik geef daarom geen antwoord, "
            "om niets te beweren wat niet in de bronnen staat.")
 
@@ -42,12 +51,17 @@ def retrieve(retriever: Retriever, question: str, history: list[str] | None, as_
 
     `Assistant.ask` and the evaluation both call this, so the metrics rank exactly as answers do.
     """
+    resolved, effective = plan(question, history, scope)
+    hits = retriever.search(resolved, k=k, allowed=AsOfFilter(as_of, effective), prefer_scope=effective)
+    return Retrieval(resolved, effective, hits)
+
+
+def plan(question: str, history: list[str] | None, scope: str | None) -> tuple[str, str | None]:
+    """The stand-alone question (follow-ups resolved) and the scope that applies (a named place wins)."""
     history = [h for h in (history or []) if h and h.strip()]
     resolved = resolve(question, history)
     named = place_scope(question) or (place_scope(resolved) if is_follow_up(question) else None)
-    effective = named or scope
-    hits = retriever.search(resolved, k=k, allowed=AsOfFilter(as_of, effective), prefer_scope=effective)
-    return Retrieval(resolved, effective, hits)
+    return resolved, named or scope
 
 
 class Assistant:
@@ -65,6 +79,20 @@ class Assistant:
         self.law_date = data.meta.get("law_in_force", "2022-01-01")
         self.notes = VersionNotes(data.chunks, data.meta.get("manifest", []))
         self.generator = generator
+        self.sentence_model = load_model("sentences")
+        if self.sentence_model is not None:
+            check_features(self.sentence_model, SENTENCE_FEATURES)
+        self.answerability = load_model("answerability")
+        if self.answerability is not None:
+            check_features(self.answerability, ANSWERABILITY_FEATURES)
+        self.compose_settings = ComposeSettings(**(self.sentence_model.spec.get("compose", {})
+                                                   if self.sentence_model else {}))
+
+    def sentence_context(self, resolved: str, scope: str | None) -> SentenceContext:
+        """What sentence scoring needs of the question."""
+        r = self.retriever
+        return SentenceContext(r.query_view(resolved, scope).weights, asked_types(resolved),
+                               r.query_vector(resolved), r.data.sentence_vectors, r.sentence_rows)
 
     @classmethod
     def from_settings(cls, settings: Settings | None = None) -> "Assistant":
@@ -89,23 +117,37 @@ class Assistant:
         return answer
 
     def _answer(self, question: str, resolved: str, hits: list[Hit], as_of, scope) -> Answer:
-        """Extractive answer, or a refusal when the passages do not address the question."""
+        """Extractive answer; the nearest passage labelled "not certain"; or a refusal."""
         base = Answer(question=question, answer="", as_of=as_of, scope=scope,
                       answer_id=uuid.uuid4().hex)
         if not hits:
             return self._refuse(base, resolved, hits, as_of)
+        parts, evidence = self.assess(resolved, hits, scope)
+        if not parts or evidence.status == "refused":
+            log.info("refused %r (p=%s)", question, evidence.probability)
+            return self._refuse(base, resolved, hits, as_of)
+        text, base.citations = render(parts)
+        base.status = evidence.status
+        p = evidence.probability if evidence.probability is not None else parts[0].hit.score
+        base.confidence = round(min(1.0, max(0.0, p)), 3)
+        base.warnings = self._warnings(parts, as_of, scope)
+        if evidence.status == "uncertain":
+            text = f"{UNCERTAIN}\n\n{text}"
+        base.answer = text
+        return base
+
+    def assess(self, resolved: str, hits: list[Hit], scope: str | None):
+        """The composed parts and the answer / uncertain / refuse decision for them."""
         prepared = self.retriever.prepare(resolved)
         coverage = self.judge.judge(resolved, prepared, hits)
-        if not coverage.verdict:
-            log.info("refused %r: %s", question, "; ".join(coverage.reasons))
-            return self._refuse(base, resolved, hits, as_of)
-        parts = pick_parts(hits, prepared, self.idf, scope=scope)
+        ctx = self.sentence_context(resolved, scope)
+        parts = compose(hits, ctx, self.sentence_model, resolved, scope, self.compose_settings)
         if not parts:
-            return self._refuse(base, resolved, hits, as_of)
-        base.answer, base.citations = render(parts)
-        base.confidence = round(min(1.0, 0.5 * coverage.covered + 0.5 * parts[0].hit.score), 3)
-        base.warnings = self._warnings(parts, as_of, scope)
-        return base
+            return parts, Evidence(np.zeros((1, 0)), None, "refused")
+        r = self.retriever
+        x = answerability_features(hits, parts, coverage, ctx, self.judge, r.query_view(resolved, scope),
+                                   lambda hit: r.profiles[r.position[hit.chunk.chunk_id]])
+        return parts, decide(self.answerability, x, coverage.verdict)
 
     def _warnings(self, parts, as_of, scope) -> list[str]:
         """Staleness, as-of and scope warnings for the cited passages."""

@@ -122,6 +122,7 @@ def weighted(assistant, name: str, dense: float, bm25: float) -> RetrieverSystem
     # A shallow copy keeps the index, glossary and typo repair; only the fusion weights differ.
     retriever = copy.copy(assistant.retriever)
     retriever.weights = replace(assistant.retriever.weights, dense=dense, bm25=bm25)
+    retriever.ranker = None  # the plain fusion: these rows show what the fitted ranker adds
     what = "dense only" if bm25 == 0 else "BM25 only"
     return RetrieverSystem(retriever, name, f"our chunks and query handling, {what}")
 

@@ -17,7 +17,7 @@ from ingest.embed import EmbeddingCache, embed_cached, get_embedder
 from ingest.keyword_index import KeywordIndex
 from ingest.load import LoadError, load_text
 from ingest.manifest import law_in_force, load_manifest
-from ingest.split import split_span
+from ingest.split import count_words, sentence_spans, split_span
 from ingest.store import IndexData, write_index
 from ingest.text import words
 from ingest.vector_index import VectorIndex
@@ -77,6 +77,15 @@ def vector_texts(chunk: Chunk) -> list[tuple[str, str, int, int]]:
     return [("passage", f"{head}\n{text[a:b]}", a, b) for a, b in split_span(text, 0, len(text), WINDOW_WORDS)]
 
 
+def sentence_texts(chunk: Chunk) -> list[tuple[str, int, int]]:
+    """(text, start, end) of every sentence of a chunk that can carry an answer (4 words or more).
+
+    Embedded one by one so the composer can tell which sentence answers a question, not only which
+    60-word window does.
+    """
+    return [(chunk.text[a:b], a, b) for a, b in sentence_spans(chunk.text) if count_words(chunk.text[a:b]) >= 4]
+
+
 def corpus_hash(corpus_dir: Path, docs: list[SourceDocument]) -> str:
     """Hash of the manifest and the loaded texts: equal hash, equal corpus."""
     h = hashlib.sha256((corpus_dir / "manifest.json").read_bytes())
@@ -92,6 +101,10 @@ def build_index(chunks: list[Chunk], embedder, cache: EmbeddingCache | None, bat
     rows = [(i, *v) for i, c in enumerate(chunks) for v in vector_texts(c)]
     vectors, embedded = embed_cached(embedder, cache, [r[2] for r in rows], "passage", batch=batch,
                                      progress=progress)
+    sentence_rows = [(i, a, b, t) for i, c in enumerate(chunks) for t, a, b in sentence_texts(c)]
+    sentence_vectors, new = embed_cached(embedder, cache, [r[3] for r in sentence_rows], "passage", batch=batch,
+                                         progress=progress)
+    embedded += new
     texts = [search_text(c) for c in chunks]
     vocabulary = sorted({w for t in texts for w in words(t) if len(w) > 3})
     glossary_json, glossary = None, None
@@ -106,13 +119,15 @@ def build_index(chunks: list[Chunk], embedder, cache: EmbeddingCache | None, bat
         vector_spans=np.array([(r[3], r[4]) for r in rows], dtype=np.int32),
         keywords=KeywordIndex.build(texts, vocabulary, glossary),
         glossary_json=glossary_json,
+        sentence_vectors=np.asarray(sentence_vectors, dtype=np.float32),
+        sentence_rows=np.array([r[:3] for r in sentence_rows], dtype=np.int32).reshape(-1, 3),
     )
     return data, embedded
 
 
 def count_vectors(chunks: list[Chunk]) -> int:
     """How many vectors the chunks will get (for the progress bar)."""
-    return sum(len(vector_texts(c)) for c in chunks)
+    return sum(len(vector_texts(c)) + len(sentence_texts(c)) for c in chunks)
 
 
 def ingest(settings: Settings, progress_factory=None) -> IngestReport:
@@ -161,6 +176,7 @@ def _meta(settings: Settings, embedder_name: str, data: IndexData, docs: list[So
         "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "chunks": len(data.chunks),
         "vectors": data.vectors.size,
+        "sentence_vectors": 0 if data.sentence_vectors is None else int(len(data.sentence_vectors)),
         "documents": counts,
         # The manifest travels with the index, so answering needs nothing but the index directory.
         "manifest": [asdict(d.meta) for d in docs],

@@ -41,6 +41,9 @@ class IndexData:
     keywords: KeywordIndex
     meta: dict = field(default_factory=dict)
     glossary_json: str | None = None  # the glossary BM25 was built with travels with the index
+    # One vector per sentence, for choosing the sentences that answer (None: an older index).
+    sentence_vectors: np.ndarray | None = None
+    sentence_rows: np.ndarray | None = None  # row -> (chunk position, start, end) in chunk.text
 
 
 def write_index(data: IndexData, index_dir: Path) -> Path:
@@ -58,6 +61,9 @@ def write_index(data: IndexData, index_dir: Path) -> Path:
     np.save(tmp / "vector_chunk.npy", data.vector_chunk)
     np.save(tmp / "vector_spans.npy", data.vector_spans)
     data.keywords.save(tmp / "bm25")
+    if data.sentence_vectors is not None:
+        np.save(tmp / "sentence_vectors.npy", data.sentence_vectors)
+        np.save(tmp / "sentence_rows.npy", data.sentence_rows)
     if data.glossary_json is not None:
         (tmp / "glossary.json").write_text(data.glossary_json, encoding="utf-8")
     (tmp / "index_meta.json").write_text(json.dumps(data.meta, indent=2, ensure_ascii=False))
@@ -122,7 +128,10 @@ def load_index(index_dir: Path, embedder_name: str | None = None) -> IndexData:
         from ingest.glossary import Glossary
 
         glossary = Glossary.load(glossary_path)
+    sentences = root / "sentence_vectors.npy"
     return IndexData(
+        sentence_vectors=np.load(sentences) if sentences.exists() else None,
+        sentence_rows=np.load(root / "sentence_rows.npy") if sentences.exists() else None,
         chunks=chunks,
         vectors=VectorIndex.load(root / "vectors.faiss"),
         vector_chunk=np.load(root / "vector_chunk.npy"),

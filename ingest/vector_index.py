@@ -38,6 +38,10 @@ class VectorIndex:
         scores, ids = self._index.search(np.ascontiguousarray(vector.reshape(1, -1), dtype=np.float32), k)
         return scores[0], ids[0]
 
+    def matrix(self) -> np.ndarray:
+        """All vectors as one (size, dim) array, in row order."""
+        return self._index.reconstruct_n(0, self._index.ntotal)
+
     def save(self, path: Path) -> None:
         """Write the index to a file."""
         import faiss

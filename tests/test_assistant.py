@@ -80,8 +80,20 @@ def test_follow_up_resolution_without_an_llm():
     assert is_follow_up("hoeveel uur is dat?")
     assert is_follow_up("geldt dat ook in Drenthe?")
     assert not is_follow_up("Wat is de leerbaarheidstoets en wie neemt die af?")
+    # A follow-up that swaps something asks the earlier question again about the new thing.
     assert resolve("en voor gezinsmigranten?", ["moet een statushouder een pip krijgen?"]) == \
-        "moet een statushouder een pip krijgen? en voor gezinsmigranten?"
+        "moet een gezinsmigranten een pip krijgen?"
+    assert resolve("en in de B1-route?", ["hoeveel uur taal moet iemand in de z-route doen?"]) == \
+        "hoeveel uur taal moet iemand in de b1-route doen?"
+    assert resolve("en in 2024?", ["wat is het budget van 's-hertogenbosch in 2022?"]) == \
+        "wat is het budget van 's-hertogenbosch in 2024?"
+    # Nothing to swap: the earlier question is kept as context.
+    assert resolve("haar man zit nog in eritrea, maakt dat uit?", ["hoeveel uur kot kan ze krijgen?"]) == \
+        "hoeveel uur kot kan ze krijgen? haar man zit nog in eritrea, maakt dat uit?"
+    # A chain of follow-ups swaps into the first question in turn.
+    assert resolve("en in de onderwijsroute?", ["wat moet een statushouder in de z-route?", "en in de b1-route?"]) == \
+        "wat moet een statushouder in de onderwijsroute?"
+    assert not is_follow_up("zijn er regels voor het pip?")
     assert place_scope("geldt dat ook in Drenthe?") == "regio:amrd"
     assert place_scope("bij ons in Den Bosch") == "gemeente:s-hertogenbosch"
 
@@ -91,6 +103,14 @@ def test_follow_up_answers_use_the_earlier_turn(assistant):
     answer = assistant.ask("en hoeveel uur participatie?", history=[first])
     assert not answer.refused
     assert any("Z-route" in c.section or "Z-route" in c.text for c in answer.citations)
+
+
+def test_follow_up_swaps_the_route_instead_of_repeating_the_first_answer(assistant):
+    first = "hoeveel uur taal moet iemand in de z-route doen?"
+    z = assistant.ask(first)
+    b1 = assistant.ask("en in de B1-route?", history=[first])
+    assert b1.status == "answer" and b1.citations[0].chunk_id != z.citations[0].chunk_id
+    assert "B1" in b1.citations[0].section + (b1.citations[0].question or "") + b1.citations[0].text[:300]
 
 
 def test_regional_sources_are_labelled_and_warned(assistant):

@@ -90,7 +90,8 @@ def test_as_of_before_any_version_says_no_version_was_valid(versioned_assistant)
 def test_entries_added_after_the_date_are_left_out_and_said_so(versioned_assistant):
     answer = versioned_assistant.ask("mag de brede intake ook via een beeldverbinding?", as_of="2024-03-01")
     assert all(_n(c.question) != ADDED_QUESTION for c in answer.citations)
-    assert any("staat pas sinds 1 juni 2024" in w for w in answer.warnings)
+    # Refused or answered from another entry, the answer says the entry came later.
+    assert any("staat pas sinds 1 juni 2024" in w for w in answer.warnings + [answer.answer])
     now = versioned_assistant.ask("mag de brede intake ook via een beeldverbinding?")
     assert _n(now.citations[0].question) == ADDED_QUESTION
 
@@ -219,7 +220,8 @@ def test_chat_api_accepts_as_of(client):
 def test_question_naming_drenthe_shows_the_amrd_split_labelled(assistant):
     answer = assistant.ask(DRENTHE)
     assert answer.scope == "regio:amrd"
-    assert f"Afspraak in de Arbeidsmarktregio Drenthe: {AMRD_SPLIT}" in answer.answer
+    regional = [p for p in answer.answer.split("\n\n") if p.startswith("Afspraak in de Arbeidsmarktregio Drenthe: ")]
+    assert regional and AMRD_SPLIT in regional[0]  # the region's own split, under the region's label
     assert any(c.scope == "regio:amrd" and AMRD_SPLIT in c.text for c in answer.citations)
 
 
@@ -262,13 +264,16 @@ def test_outdated_sources_are_marked_and_yield_a_little_in_ranking(assistant):
     assert marked == {"handreiking-leerroutes", "amrd-uitvoeringskader", "bossche-inburgering",
                       "acvz-themabijeenkomsten"}
     query = "welke leerroutes zijn er in het nieuwe inburgeringsstelsel?"
+    # The penalty is part of the fused score that picks the candidates (the fitted ranker then
+    # reorders them and has no staleness feature of its own), so it is checked on the fusion.
+    ranker, retriever.ranker = retriever.ranker, None
     with_penalty = {h.chunk.chunk_id: h.score for h in retriever.search(query, k=40)}
     plain = replace(retriever.weights, stale=0.0)
     original, retriever.weights = retriever.weights, plain
     try:
         without = {h.chunk.chunk_id: h.score for h in retriever.search(query, k=40)}
     finally:
-        retriever.weights = original
+        retriever.weights, retriever.ranker = original, ranker
     by_id = {c.chunk_id: c for c in retriever.data.chunks}
     for cid in with_penalty.keys() & without.keys():
         expected = original.stale if by_id[cid].document_id in marked else 0.0

@@ -1,0 +1,90 @@
+"""Fit the answerability model and choose its two thresholds on the dev split.
+
+    python -m assistant.fitted.train_answerability    # needs ranker.json and sentences.json
+
+Only eval/golden.jsonl (dev) is read. Every dev question is run through retrieval and composition;
+label 1 = the sources answer it (expected "answer"). Out-of-fold probabilities from 5 grouped folds
+place the thresholds: "refuse" below the value that refuses at most 5 % of answerable dev questions,
+"uncertain" below the value that marks at most 10 % more of them; both as the issue asks. The
+model is then fitted on all of dev.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import sys
+import time
+
+import numpy as np
+
+from assistant.fitted.common import OUT, dev_items, fit_logistic, grouped_folds, spec_of, write_spec
+
+log = logging.getLogger(__name__)
+MAX_REFUSED = 0.05  # of answerable questions
+MAX_UNCERTAIN = 0.10  # of answerable questions, on top of the refused ones
+
+
+def rows(assistant, items):
+    """Features and labels of every dev question (a question with no hits or parts is skipped)."""
+    from assistant.service import retrieve
+
+    xs, ys = [], []
+    for item in items:
+        found = retrieve(assistant.retriever, item.question, item.history, item.as_of, item.scope, 10)
+        if not found.hits:
+            continue
+        parts, evidence = assistant.assess(found.resolved, found.hits, found.scope)
+        if not parts:
+            continue
+        xs.append(evidence.features[0])
+        ys.append(int(item.in_scope))
+    return np.vstack(xs), np.asarray(ys)
+
+
+def thresholds(p: np.ndarray, y: np.ndarray) -> dict:
+    """The two cut points from out-of-fold probabilities, and what they do on dev."""
+    answerable = np.sort(p[y == 1])
+    refuse = float(answerable[int(np.floor(MAX_REFUSED * len(answerable)))])
+    uncertain = float(answerable[int(np.floor((MAX_REFUSED + MAX_UNCERTAIN) * len(answerable)))])
+    unanswerable = p[y == 0]
+    return {"refuse_below": refuse, "uncertain_below": uncertain,
+            "dev_oof": {"answerable_refused": float(np.mean(p[y == 1] < refuse)),
+                        "answerable_uncertain": float(np.mean((p[y == 1] >= refuse) & (p[y == 1] < uncertain))),
+                        "unanswerable_refused": float(np.mean(unanswerable < refuse)),
+                        "unanswerable_declined": float(np.mean(unanswerable < uncertain)),
+                        "answerable": int((y == 1).sum()), "unanswerable": int((y == 0).sum())}}
+
+
+def main() -> None:
+    """Cross-validate, place the thresholds, fit on all of dev and write answerability.json."""
+    logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
+    from assistant.answerability import ANSWERABILITY_FEATURES
+    from assistant.service import Assistant
+
+    started = time.time()
+    assistant = Assistant.from_settings()
+    assistant.answerability = None
+    items, dev_hash = dev_items()
+    x, y = rows(assistant, items)
+    groups = np.arange(len(y))
+    results = {}
+    for c in (0.03, 0.1, 0.3, 1.0):
+        oof = np.zeros(len(y))
+        for train, held in grouped_folds(groups):
+            model = fit_logistic(x[train], y[train], c)
+            oof[held] = model.predict_proba((x[held] - model.mean_) / model.scale_)[:, 1]
+        results[c] = (thresholds(oof, y), oof)
+    c = max(results, key=lambda k: results[k][0]["dev_oof"]["unanswerable_declined"])
+    chosen, oof = results[c]
+    model = fit_logistic(x, y, c)
+    cv = {f"C={k}": v[0]["dev_oof"] for k, v in results.items()}
+    spec = spec_of(model, ANSWERABILITY_FEATURES, c, "answerability: P(the sources answer the question | evidence)",
+                   dev_hash, len(y), cv, thresholds={k: v for k, v in chosen.items() if k != "dev_oof"},
+                   thresholds_dev_oof=chosen["dev_oof"])
+    write_spec(OUT / "answerability.json", spec)
+    print(json.dumps({"cv": cv, "chosen C": c, "thresholds": chosen}, indent=1))
+    print(f"wrote {OUT / 'answerability.json'} in {time.time() - started:.0f} s")
+
+
+if __name__ == "__main__":
+    main()

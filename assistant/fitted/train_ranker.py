@@ -1,0 +1,130 @@
+"""Fit the passage ranker on the dev split and write assistant/fitted/ranker.json.
+
+    python -m assistant.fitted.train_ranker            # needs a built index (inburgering ingest)
+
+Only eval/golden.jsonl (dev) is read; the test split is never touched here. Each in-scope dev
+question gives the CANDIDATES passages the fused score picks, labelled relevant when they hold the
+evidence. Grouped 5-fold cross-validation (a question's candidates stay in one fold) compares the
+hand-set fusion with the logistic model (and LightGBM lambdarank when it is installed); the
+logistic model is then fitted on all of dev and written with its CV scores and the dev file's hash.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import sys
+import time
+
+import numpy as np
+
+from assistant.fitted.common import OUT, dev_items, fit_logistic, grouped_folds, spec_of, write_spec
+
+log = logging.getLogger(__name__)
+
+
+def rows(retriever, items) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Features, labels, question groups and fused scores of every candidate of every in-scope item."""
+    from assistant.filters import AsOfFilter
+    from assistant.retrieve import CANDIDATES, _norm
+    from assistant.service import plan
+    from eval.golden import norm
+
+    xs, ys, groups, fused_all = [], [], [], []
+    for g, item in enumerate(items):
+        if not item.in_scope:
+            continue
+        query, scope = plan(item.question, item.history, item.scope)
+        dense, _ = retriever.dense_scores(query)
+        bm25 = retriever.data.keywords.scores(retriever.prepare(query))
+        w = retriever.weights
+        fused = w.dense * _norm(dense) + w.bm25 * _norm(bm25)
+        if scope and scope != "national":
+            fused = fused + w.scope_boost * (retriever._scopes == scope)
+        fused = fused - w.stale * retriever._stale
+        allowed = AsOfFilter(item.as_of, scope)
+        order = [i for i in np.argsort(-fused) if allowed(retriever.data.chunks[i])][:CANDIDATES]
+        cands = np.asarray(order)
+        xs.append(retriever.features(query, cands, dense, bm25, fused, scope))
+        ys.append([any(ev in norm(retriever.data.chunks[i].text) for ev in item.evidences) for i in cands])
+        groups.append(np.full(len(cands), g))
+        fused_all.append(fused[cands])
+    return (np.vstack(xs), np.concatenate(ys).astype(int), np.concatenate(groups), np.concatenate(fused_all))
+
+
+def ranking_scores(scores: np.ndarray, y: np.ndarray, groups: np.ndarray) -> dict:
+    """hit@1, hit@5 and MRR@10 of ordering each group by `scores` (a group without a relevant
+    candidate counts as a miss, as it does in the evaluation)."""
+    hit1, hit5, mrr = [], [], []
+    for g in np.unique(groups):
+        m = groups == g
+        order = np.argsort(-scores[m], kind="stable")
+        rel = np.flatnonzero(y[m][order])
+        rank = int(rel[0]) + 1 if rel.size else None
+        hit1.append(rank == 1)
+        hit5.append(rank is not None and rank <= 5)
+        mrr.append(1.0 / rank if rank and rank <= 10 else 0.0)
+    return {"hit@1": float(np.mean(hit1)), "hit@5": float(np.mean(hit5)), "mrr@10": float(np.mean(mrr)),
+            "questions": len(hit1)}
+
+
+def cross_validate(x, y, groups, fused, c: float) -> dict:
+    """Out-of-fold ranking scores of the fusion, the logistic model and (if present) LightGBM."""
+    oof = np.zeros(len(y))
+    for train, held in grouped_folds(groups):
+        model = fit_logistic(x[train], y[train], c)
+        oof[held] = model.decision_function((x[held] - model.mean_) / model.scale_)
+    out = {"fusion (hand-set weights)": ranking_scores(fused, y, groups),
+           f"logistic C={c}": ranking_scores(oof, y, groups)}
+    try:
+        import lightgbm  # noqa: F401
+    except ImportError:
+        return out
+    out["lightgbm lambdarank"] = ranking_scores(_lgbm_oof(x, y, groups), y, groups)
+    return out
+
+
+def _lgbm_oof(x, y, groups) -> np.ndarray:
+    """Out-of-fold LightGBM lambdarank scores (for comparison only)."""
+    import lightgbm as lgb
+
+    oof = np.zeros(len(y))
+    for train, held in grouped_folds(groups):
+        sizes = np.unique(groups[train], return_counts=True)[1]
+        model = lgb.LGBMRanker(n_estimators=200, learning_rate=0.05, num_leaves=15, min_child_samples=10,
+                               verbose=-1)
+        model.fit(x[train], y[train], group=sizes)
+        oof[held] = model.predict(x[held])
+    return oof
+
+
+def main() -> None:
+    """Build the rows, cross-validate, fit on all of dev and write ranker.json."""
+    logging.basicConfig(level=logging.INFO, stream=sys.stderr)
+    from assistant.features import FEATURES
+    from assistant.retrieve import Retriever
+    from inburgering.settings import get_settings
+    from ingest.embed import get_embedder
+    from ingest.store import load_index
+
+    started = time.time()
+    settings = get_settings()
+    embedder = get_embedder(settings.embedder)
+    # Without the current fitted file: it may have been fitted on other features.
+    retriever = Retriever(load_index(settings.index_dir, embedder.name), embedder, ranker=None)
+    items, dev_hash = dev_items()
+    x, y, groups, fused = rows(retriever, items)
+    cv = {}
+    for c in (0.03, 0.1, 0.3, 1.0):
+        cv.update(cross_validate(x, y, groups, fused, c))
+    best = max((k for k in cv if k.startswith("logistic")), key=lambda k: (cv[k]["mrr@10"], cv[k]["hit@1"]))
+    c = float(best.split("=")[1])
+    model = fit_logistic(x, y, c)
+    spec = spec_of(model, FEATURES, c, "ranker: P(passage holds the evidence | candidate features)",
+                   dev_hash, len(np.unique(groups)), cv)
+    write_spec(OUT / "ranker.json", spec)
+    print(json.dumps(cv, indent=1))
+    print(f"chose {best}; wrote {OUT / 'ranker.json'} in {time.time() - started:.0f} s")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,117 @@
+"""Fit the sentence scorer and choose the composer's length rules on the dev split.
+
+    python -m assistant.fitted.train_sentences        # needs a built index and ranker.json
+
+Only eval/golden.jsonl (dev) is read. Every candidate sentence of the top five passages of each
+in-scope dev question is labelled by whether it states one of the question's key facts
+(must_contain). A logistic model is cross-validated by question (5 grouped folds) and fitted on
+all of dev; then the composer's settings (whole-answer length, word budget, keep threshold) are
+chosen by grid search on dev: most key facts stated, fewer words breaking ties.
+"""
+from __future__ import annotations
+
+import itertools
+import json
+import logging
+import sys
+import time
+from dataclasses import asdict
+
+import numpy as np
+
+from assistant.fitted.common import OUT, dev_items, fit_logistic, grouped_folds, spec_of, write_spec
+
+log = logging.getLogger(__name__)
+
+
+def rows(assistant, items):
+    """Features, labels and question groups of every candidate sentence."""
+    from assistant.sentences import candidate_sentences, sentence_features
+    from assistant.service import retrieve
+    from eval.golden import norm
+
+    xs, ys, groups = [], [], []
+    for g, item in enumerate(items):
+        if not item.in_scope:
+            continue
+        found = retrieve(assistant.retriever, item.question, item.history, item.as_of, item.scope, 10)
+        hits = found.hits[:5]
+        per_hit = [candidate_sentences(h.chunk) for h in hits]
+        if not any(per_hit):
+            continue
+        x = sentence_features(hits, per_hit, assistant.sentence_context(found.resolved, found.scope))
+        facts = [norm(f).lower() for f in item.must_contain]
+        y = [any(f in norm(s.text).lower() for f in facts) for sentences in per_hit for s in sentences]
+        xs.append(x)
+        ys.append(y)
+        groups.append(np.full(len(y), g))
+    return np.vstack(xs), np.concatenate(ys).astype(int), np.concatenate(groups)
+
+
+def top_sentence_rate(scores, y, groups) -> float:
+    """Share of questions (with any fact-stating sentence) whose best-scored sentence states a fact."""
+    hits = []
+    for g in np.unique(groups):
+        m = groups == g
+        if y[m].any():
+            hits.append(bool(y[m][int(np.argmax(scores[m]))]))
+    return float(np.mean(hits))
+
+
+def key_facts(assistant, items) -> tuple[float, float]:
+    """Share of in-scope dev questions whose answer states every key fact, and mean answer words."""
+    from eval.metrics import missing_facts
+
+    stated, lengths = [], []
+    for item in items:
+        if not item.in_scope:
+            continue
+        answer = assistant.ask(item.question, history=item.history, as_of=item.as_of, scope=item.scope)
+        stated.append(not answer.refused and not missing_facts(answer.answer, item.must_contain))
+        lengths.append(len(answer.answer.split()))
+    return float(np.mean(stated)), float(np.mean(lengths))
+
+
+def main() -> None:
+    """Cross-validate, fit, grid-search the composer settings and write sentences.json."""
+    logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
+    from assistant.compose import ComposeSettings
+    from assistant.rank import LinearModel
+    from assistant.sentences import SENTENCE_FEATURES
+    from assistant.service import Assistant
+
+    started = time.time()
+    assistant = Assistant.from_settings()
+    assistant.sentence_model = None
+    items, dev_hash = dev_items()
+    x, y, groups = rows(assistant, items)
+    cv = {"hand-set rule": top_sentence_rate(6 * x[:, 0] - 4 * x[:, 2] + 2 * x[:, 5], y, groups)}
+    for c in (0.03, 0.1, 0.3, 1.0):
+        oof = np.zeros(len(y))
+        for train, held in grouped_folds(groups):
+            model = fit_logistic(x[train], y[train], c)
+            oof[held] = model.decision_function((x[held] - model.mean_) / model.scale_)
+        cv[f"logistic C={c}"] = top_sentence_rate(oof, y, groups)
+    best = max((k for k in cv if k.startswith("logistic")), key=cv.get)
+    c = float(best.split("=")[1])
+    model = fit_logistic(x, y, c)
+    spec = spec_of(model, SENTENCE_FEATURES, c, "sentences: P(sentence states a key fact | features)",
+                   dev_hash, len(np.unique(groups)), {"best sentence states a key fact (CV)": cv})
+    assistant.sentence_model = LinearModel(spec)
+    grid = []
+    for short, budget, keep in itertools.product((0, 50, 80, 120), (70, 110), (0.25, 0.4, 0.55)):
+        assistant.compose_settings = ComposeSettings(short, budget, keep)
+        rate, words = key_facts(assistant, items)
+        grid.append({"short_answer_words": short, "budget_words": budget, "keep": keep,
+                     "key_facts": rate, "mean_words": words})
+        print(json.dumps(grid[-1]), file=sys.stderr)
+    chosen = max(grid, key=lambda g: (round(g["key_facts"], 3), -g["mean_words"]))
+    spec["compose"] = asdict(ComposeSettings(chosen["short_answer_words"], chosen["budget_words"], chosen["keep"]))
+    spec["compose_grid"] = grid
+    write_spec(OUT / "sentences.json", spec)
+    print(json.dumps({"cv": cv, "chosen": chosen}, indent=1))
+    print(f"wrote {OUT / 'sentences.json'} in {time.time() - started:.0f} s")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,84 @@
+"""What kind of fact a question asks for, and whether a sentence states that kind of fact.
+
+"hoeveel kost …" wants an amount, "hoe lang …" a duration, "wanneer …" a date, "mag/kan/moet …"
+a yes or no with its condition, "wie …" an organisation, "welk niveau …" a language level. The
+composer prefers sentences that state the asked kind; answerability asks whether the passage does.
+"""
+from __future__ import annotations
+
+import re
+
+from ingest.text import fold
+
+TYPES = ("amount", "number", "duration", "date", "yesno", "who", "level", "how")
+
+_ASKS = {
+    "amount": r"\b(hoeveel (geld|kost|kosten|bedraagt|euro|budget|krijg\w*|ontvang\w*)|wat kost|wat kosten|"
+              r"hoe hoog|bedrag|budget|vergoeding|tarief|prijs|leges|hoeveel .{0,20}(geld|euro|miljoen))\b",
+    "number": r"\b(hoeveel|percentage|aantal|welk deel|hoe veel|hoeveelste)\b",
+    "duration": r"\b(hoe ?lang|termijn|binnen hoeveel|hoeveel (dagen|weken|maanden|jaar|jaren|uur|uren)|duur\w*|"
+                r"looptijd|tot wanneer)\b",
+    "date": r"\b(wanneer|per wanneer|vanaf wanneer|sinds wanneer|welke datum|welk jaar|per welke datum|"
+            r"in welk jaar|ingangsdatum|startdatum|deadline)\b",
+    "yesno": r"^(\W*(en|maar|ok|oke|dus)\W+)?(mag|mogen|kan|kunnen|moet|moeten|is|zijn|heeft|hebben|krijgt|krijgen|"
+             r"geldt|gelden|klopt|telt|tellen|valt|vallen|vervalt|blijft|blijven|hoeft|hoeven|wordt|worden|"
+             r"bestaat|gaat|mogen|zit|staat)\b|\b(verplicht|toegestaan|recht op)\b",
+    "who": r"\b(wie|welke (organisatie|instantie|partij|instelling)|bij wie|door wie|wie betaalt)\b",
+    "level": r"\b(welk (taal)?niveau|taalniveau|niveau)\b",
+    "how": r"\b(hoe (werkt|gaat|moet|kan|regel|vraag|zit)|op welke manier|welke stappen|wat moet ik doen)\b",
+}
+_ASK_RES = {k: re.compile(v) for k, v in _ASKS.items()}
+
+_MONTHS = r"(januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december)"
+_STATES = {
+    "amount": r"(€|euro|\bmiljoen|\bmiljard|\d+[.,]\d{3})",
+    "number": r"(\d|procent|%|\b(een|twee|drie|vier|vijf|zes|zeven|acht|negen|tien|twaalf|honderd)\b)",
+    "duration": r"\b(\d+|een|twee|drie|vier|vijf|zes|zeven|acht|negen|tien|twaalf|achttien)\s*"
+                r"(jaar|jaren|maand|maanden|weken|week|dagen|dag|uur|uren)\b",
+    "date": rf"(\b\d{{1,2}}\s+{_MONTHS}\b|\b{_MONTHS}\s+\d{{4}}|\b(19|20)\d\d\b|\d{{1,2}}-\d{{1,2}}-\d{{2,4}})",
+    "yesno": r"^(ja|nee|neen|dat (mag|kan|is|moet|hoeft)|niet|geen|wel|alleen|uitsluitend|in principe|mits)\b|"
+             r"\b(niet verplicht|geen verplichting|is verplicht|zijn verplicht|mag niet|mogen niet|kan niet|"
+             r"kunnen niet|mag wel|mogen wel|kan wel|hoeft niet|hoeven niet|is toegestaan|niet toegestaan)\b",
+    "who": r"\b(duo|ind|coa|uwv|gemeente|gemeenten|college|minister|ministerie|szw|vng|divosa|svb|"
+           r"belastingdienst|rijk|inburgeraar|inburgeringsplichtige|taalaanbieder|aanbieder)\b",
+    "level": r"\b(a0|a1|a2|b1|b2|c1)\b",
+    "how": r"(\b(eerst|daarna|vervolgens|stap|aanvragen|aanmelden|via|door)\b|:\s*$|^\s*[-•·]\s)",
+}
+_STATE_RES = {k: re.compile(v) for k, v in _STATES.items()}
+_CONNECTIVE = re.compile(r"^\W*(daarom|daarmee|hiermee|dit|deze|dat|hierbij|hiervoor|hierdoor|daarnaast|daarbij|daardoor|dus|"
+                         r"ook|bovendien|tevens|echter|wel|verder|zij|hij|ze|die)\b", re.IGNORECASE)
+
+
+def asked_types(question: str) -> set[str]:
+    """The kinds of fact the question asks for (may be several; empty when none is recognisable)."""
+    q = fold(question).strip()
+    found = {k for k, rx in _ASK_RES.items() if rx.search(q)}
+    if "amount" in found or "duration" in found:
+        found.discard("number")  # "hoeveel kost" wants an amount, not any number
+    return found
+
+
+def states(sentence: str) -> set[str]:
+    """The kinds of fact a sentence states."""
+    s = fold(sentence).strip()
+    return {k for k, rx in _STATE_RES.items() if rx.search(s)}
+
+
+def leans_back(sentence: str) -> bool:
+    """The sentence opens with a word that points at what came before ("Daarom", "Dit", "Hierbij")."""
+    return bool(_CONNECTIVE.match(sentence.strip()))
+
+
+def direct_answer(sentence: str) -> bool:
+    """The sentence opens with a plain yes or no ("Nee, …", "Ja, mits …")."""
+    return bool(re.match(r"^\W*(ja|nee|neen)\b", fold(sentence).strip()))
+
+
+def parts(question: str) -> list[str]:
+    """The parts of a two-part question ("hoeveel uur … en wie betaalt dat?"); one part otherwise."""
+    pieces = [p.strip() for p in re.split(r"\?\s+|\?$", question) if p and p.strip()]
+    if len(pieces) > 1:
+        return pieces
+    split = re.split(r",?\s+(?:en|of)\s+(?=(?:wie|wat|hoe|hoeveel|wanneer|waar|welke?|mag|moet|kan|is|zijn|"
+                     r"krijgt|geldt)\b)", question.strip(), flags=re.IGNORECASE)
+    return [p for p in split if p.strip()] or [question]
