@@ -9,6 +9,7 @@ dev cut it into the three outcomes.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -18,8 +19,9 @@ from assistant.qtype import states
 ANSWERABILITY_FEATURES = [
     "top_p", "margin", "top_dense", "top_sentence", "covered", "unknown_share", "unknown_terms", "missing",
     "asks_type", "type_stated", "type_in_passage", "run_p", "log_words", "glossary_terms", "top_qa",
-    "body_overlap", "question_overlap",
+    "body_overlap", "question_overlap", "amount_missing", "year_missing", "figure_missing",
 ]
+_YEAR = re.compile(r"\b(19|20)\d\d\b")
 
 
 @dataclass
@@ -31,7 +33,7 @@ class Evidence:
     status: str  # answer | uncertain | refused
 
 
-def features(hits, parts, coverage, ctx, judge, query_view, profiles_of) -> np.ndarray:
+def features(hits, parts, coverage, ctx, judge, query_view, profiles_of, question: str = "") -> np.ndarray:
     """One row of ANSWERABILITY_FEATURES for a question, its hits and the composed parts."""
     from assistant.features import overlap
 
@@ -42,6 +44,14 @@ def features(hits, parts, coverage, ctx, judge, query_view, profiles_of) -> np.n
     sentence_sims = [s.score for p in parts[:1] for s in p.run]
     prof = profiles_of(top)
     strong = [w for w in coverage.unknown if judge._is_term(w)]
+    said = " ".join(p.quote for p in parts)
+    passage = top.chunk.text
+    # A specific figure asked for that the best passage does not give is the commonest way a
+    # near-domain question (a fee, a fine, next year's budget) looks answerable word by word.
+    years = {m.group(0) for m in _YEAR.finditer(question)}
+    year_missing = bool(years) and not any(y in passage for y in years)
+    amount_missing = "amount" in kinds and "amount" not in states(said)
+    figure_missing = bool(kinds & {"number", "duration", "date"}) and not (kinds & states(said))
     return np.asarray([
         top.score, top.score - second, top.dense or 0.0,
         max((float(ctx.sentence_vectors[r] @ ctx.qv) for r in (ctx.rows or {}).get(top.chunk.chunk_id, {}).values()),
@@ -50,6 +60,7 @@ def features(hits, parts, coverage, ctx, judge, query_view, profiles_of) -> np.n
         float(bool(kinds)), float(bool(kinds & states(run))), float(bool(kinds & states(top.chunk.text))),
         max(sentence_sims, default=0.0), math.log1p(len(coverage.salient)), float(len(query_view.glossary)),
         float(top.chunk.role == "qa"), overlap(query_view.weights, prof.body), overlap(query_view.weights, prof.question),
+        float(amount_missing), float(year_missing), float(figure_missing),
     ], dtype=np.float32).reshape(1, -1)
 
 

@@ -11,8 +11,8 @@ from ingest.store import load_index
 log = logging.getLogger(__name__)
 
 
-def load_retriever(settings: Settings) -> Retriever:
+def load_retriever(settings: Settings, ranker: bool = True) -> Retriever:
     """A retriever over the live index, refusing an index built with another embedder."""
     embedder = get_embedder(settings.embedder)
     data = load_index(settings.index_dir, embedder.name)
-    return Retriever(data, embedder)
+    return Retriever(data, embedder, ranker="fitted" if ranker else None)

@@ -67,7 +67,8 @@ def plan(question: str, history: list[str] | None, scope: str | None) -> tuple[s
 class Assistant:
     """Answers questions from one loaded index."""
 
-    def __init__(self, retriever: Retriever, settings: Settings | None = None, generator=None) -> None:
+    def __init__(self, retriever: Retriever, settings: Settings | None = None, generator=None,
+                 skip: tuple[str, ...] = ()) -> None:
         self.settings = settings or get_settings()
         self.retriever = retriever
         data = retriever.data
@@ -79,10 +80,11 @@ class Assistant:
         self.law_date = data.meta.get("law_in_force", "2022-01-01")
         self.notes = VersionNotes(data.chunks, data.meta.get("manifest", []))
         self.generator = generator
-        self.sentence_model = load_model("sentences")
+        # `skip` leaves a fitted model out: its training script runs the assistant without it.
+        self.sentence_model = None if "sentences" in skip else load_model("sentences")
         if self.sentence_model is not None:
             check_features(self.sentence_model, SENTENCE_FEATURES)
-        self.answerability = load_model("answerability")
+        self.answerability = None if "answerability" in skip else load_model("answerability")
         if self.answerability is not None:
             check_features(self.answerability, ANSWERABILITY_FEATURES)
         self.compose_settings = ComposeSettings(**(self.sentence_model.spec.get("compose", {})
@@ -95,12 +97,12 @@ class Assistant:
                                r.query_vector(resolved), r.data.sentence_vectors, r.sentence_rows)
 
     @classmethod
-    def from_settings(cls, settings: Settings | None = None) -> "Assistant":
+    def from_settings(cls, settings: Settings | None = None, skip: tuple[str, ...] = ()) -> "Assistant":
         """Load the index named by the settings and build an assistant on it."""
         from assistant.loader import load_retriever
 
         settings = settings or get_settings()
-        return cls(load_retriever(settings), settings)
+        return cls(load_retriever(settings, ranker="ranker" not in skip), settings, skip=skip)
 
     def ask(self, question: str, history: list[str] | None = None, as_of: str | None = None,
             scope: str | None = None, mode: str | None = None, session_id: str | None = None) -> Answer:
@@ -146,7 +148,7 @@ class Assistant:
             return parts, Evidence(np.zeros((1, 0)), None, "refused")
         r = self.retriever
         x = answerability_features(hits, parts, coverage, ctx, self.judge, r.query_view(resolved, scope),
-                                   lambda hit: r.profiles[r.position[hit.chunk.chunk_id]])
+                                   lambda hit: r.profiles[r.position[hit.chunk.chunk_id]], resolved)
         return parts, decide(self.answerability, x, coverage.verdict)
 
     def _warnings(self, parts, as_of, scope) -> list[str]:

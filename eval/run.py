@@ -97,6 +97,15 @@ def score_item(item: GoldenItem, run: Run, relevance: RelevanceIndex, ctx: Conte
     return res
 
 
+def asks_for_place(item: GoldenItem) -> bool:
+    """The item names a region or municipality (question or history), or carries a scope."""
+    from assistant.conversation import place_scope
+
+    if "national+regional" in item.tags or (item.scope and item.scope != "national"):
+        return True
+    return any(place_scope(t) for t in [*item.history, item.question])
+
+
 def where(p: Passage) -> dict:
     """Where a passage stands, for reading failures: document, section, question, text start."""
     return {"id": p.id, "document_id": p.document_id, "section": p.section, "question": p.question,
@@ -112,7 +121,9 @@ def score_answer(item: GoldenItem, run: Run, res: ItemResult, ctx: Context) -> N
     if not item.in_scope:
         return
     scopes = {ctx.scopes.get(d, "national") == "national" for d in item.documents}
-    res.mixed_scope = len(scopes) > 1
+    # Both sources are owed only where the question (or its conversation) names the place or the user
+    # set a scope; otherwise the national answer is meant to stand alone.
+    res.mixed_scope = len(scopes) > 1 and asks_for_place(item)
     if len(item.evidences) > 1:
         cited = [] if answer.refused else [norm(c.text) for c in answer.citations]
         res.both_cited = all(any(ev in t for t in cited) for ev in item.evidences)

@@ -62,8 +62,7 @@ def main() -> None:
     from assistant.service import Assistant
 
     started = time.time()
-    assistant = Assistant.from_settings()
-    assistant.answerability = None
+    assistant = Assistant.from_settings(skip=("answerability",))
     items, dev_hash = dev_items()
     x, y = rows(assistant, items)
     groups = np.arange(len(y))

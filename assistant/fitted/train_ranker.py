@@ -101,16 +101,12 @@ def main() -> None:
     """Build the rows, cross-validate, fit on all of dev and write ranker.json."""
     logging.basicConfig(level=logging.INFO, stream=sys.stderr)
     from assistant.features import FEATURES
-    from assistant.retrieve import Retriever
+    from assistant.loader import load_retriever
     from inburgering.settings import get_settings
-    from ingest.embed import get_embedder
-    from ingest.store import load_index
 
     started = time.time()
-    settings = get_settings()
-    embedder = get_embedder(settings.embedder)
     # Without the current fitted file: it may have been fitted on other features.
-    retriever = Retriever(load_index(settings.index_dir, embedder.name), embedder, ranker=None)
+    retriever = load_retriever(get_settings(), ranker=False)
     items, dev_hash = dev_items()
     x, y, groups, fused = rows(retriever, items)
     cv = {}
