@@ -82,8 +82,9 @@ def ask_command(
         failures = run_batch(_assistant(), batch, out_path, mode, ask=ask_redacted, warn=_batch_warning)
         raise typer.Exit(1 if failures else 0)
     if not question or not question.strip():
-        raise typer.BadParameter("stel een vraag, bijvoorbeeld: inburgering ask \"Wat is het PIP?\"",
-                                 param_hint="VRAAG")
+        err.print('Fout: stel een vraag tussen aanhalingstekens, bijvoorbeeld: inburgering ask "Wat is het PIP?" '
+                  "(meer uitleg: inburgering ask --help)", markup=False, highlight=False)
+        raise typer.Exit(2)
     answer = ask_redacted(_assistant(), question, as_of=as_of, scope=scope, mode=mode)
     if as_json:
         sys.stdout.write(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2) + "\n")

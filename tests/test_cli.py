@@ -131,6 +131,8 @@ def test_help_and_errors_are_dutch_and_help_shows_the_batch_format(cli_env):
     assert missing.exit_code == 2 and "heeft een waarde nodig" in missing.output
     extra = cli_env.invoke(app, ["ask", "wat", "is", "het", "PIP"])
     assert "aanhalingstekens" in extra.output and "unexpected" not in extra.output
+    empty = cli_env.invoke(app, ["ask"])
+    assert empty.exit_code == 2 and "stel een vraag" in empty.output
     bad = cli_env.invoke(app, ["ask", "--batch", "x.jsonl"])
     assert bad.exit_code == 2 and "Ongeldige waarde voor '--out'" in bad.output
 

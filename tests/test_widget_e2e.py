@@ -363,6 +363,7 @@ def test_answer_is_visible_without_scrolling_in_the_widget(server, browser, size
     send(pg, DRENTHE, 1)
     assert_answer_in_view(pg, pg.locator("article.wia-bot").first, height)
     pg.screenshot(path=str(SHOTS / f"widget-answer-{width}x{height}.png"))
+    assert axe_violations(pg) == []
     pg.context.close()
     assert not errors
 
@@ -451,11 +452,15 @@ def test_reload_shows_the_conversation_again_and_continues_it(server, page):
     page.goto(server["base"] + "/")
     ask(page, QUESTION, 1)
     first_answer = page.locator("article.wia-bot .wia-text").first.inner_text()
+    page.get_by_role("button", name="Nuttig", exact=True).click()
+    page.get_by_text("Bedankt voor je feedback.").wait_for()
     page.reload()
     page.locator("article.wia-bot").first.wait_for(timeout=15_000)
     assert page.locator(".wia-user").inner_text().endswith(QUESTION)
     assert page.locator("article.wia-bot .wia-text").first.inner_text() == first_answer
     assert "teruggezet" in page.locator(".wia-system").inner_text()
+    restored = page.locator("article.wia-bot").first
+    assert restored.get_by_role("button", name="Nuttig", exact=True).get_attribute("aria-pressed") == "true"
     page.screenshot(path=str(SHOTS / "page-after-reload.png"))
     ask(page, "en voor statushouders?", 2)
     store = Store(server["db_url"])

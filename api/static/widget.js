@@ -93,6 +93,14 @@
     } catch (e) { /* storage may be blocked: the session then lasts as long as the page */ }
   }
 
+  function readRating(answerId) {
+    try { return window.sessionStorage.getItem('wia-rating:' + answerId); } catch (e) { return null; }
+  }
+
+  function saveRating(answerId, rating) {
+    try { window.sessionStorage.setItem('wia-rating:' + answerId, rating); } catch (e) { /* storage blocked */ }
+  }
+
   function loadStyles() {
     if (document.querySelector('link[data-wia]')) { return; }
     document.head.appendChild(el('link', { rel: 'stylesheet', href: BASE + '/widget.css', 'data-wia': '1' }));
@@ -507,9 +515,12 @@
         up.setAttribute('aria-pressed', rating === 'up' ? 'true' : 'false');
         down.setAttribute('aria-pressed', rating === 'down' ? 'true' : 'false');
         note.textContent = text ? 'Bedankt voor je toelichting.' : 'Bedankt voor je feedback.';
+        saveRating(answerId, rating);
         return true;
       }).catch(function () { note.textContent = 'Feedback versturen lukte niet.'; return false; });
     }
+    var given = readRating(answerId);  // after a reload the buttons show the rating given before
+    if (given) { (given === 'up' ? up : down).setAttribute('aria-pressed', 'true'); }
     up.addEventListener('click', function () { form.hidden = true; send('up'); });
     down.addEventListener('click', function () {
       send('down').then(function (ok) { if (ok) { form.hidden = false; comment.focus(); } });
