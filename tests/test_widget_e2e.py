@@ -193,6 +193,8 @@ def test_full_page_chat_source_feedback_follow_up(server, page):
     assert source.locator("mark#citaat").count() == 1
     assert source.locator("mark#citaat").inner_text() == card.locator("blockquote mark").inner_text()
     assert source.locator("section.wia-passage").is_visible()
+    # The viewer states the date with the same words as the card.
+    assert card.locator(".wia-date").inner_text() in source.locator("dl.wia-meta").inner_text()
     source.screenshot(path=str(SHOTS / "source-viewer.png"), full_page=False)
     assert axe_violations(source) == []
 
