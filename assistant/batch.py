@@ -29,13 +29,11 @@ def _check(item: dict) -> str | None:
     return None
 
 
-def run_batch(assistant, in_path: Path, out_path: Path, mode: str | None = None, ask=None, warn=None) -> int:
+def run_batch(assistant, in_path: Path, out_path: Path, mode: str | None = None, warn=None) -> int:
     """Answer every line of in_path into out_path; returns the number of lines that failed.
 
-    `ask(assistant, question, history, **options)` answers one line (the CLI passes one that removes
-    personal data first); `warn(message)` shows a Dutch note to the user, e.g. for a line without id.
+    `warn(message)` shows a Dutch note to the user, e.g. for a line without id.
     """
-    ask = ask or (lambda a, question, history=None, **kw: a.ask(question, history=history, **kw))
     failures = 0
     tmp = out_path.with_name(out_path.name + ".partial")
     with open(in_path, encoding="utf-8") as src, open(tmp, "w", encoding="utf-8") as dst:
@@ -64,8 +62,8 @@ def run_batch(assistant, in_path: Path, out_path: Path, mode: str | None = None,
                 log.info("batch line %d has no id; using %s", lineno, item["id"])
                 if warn:
                     warn(extra[-1])
-            answer = ask(assistant, item["question"], history=item.get("history"), as_of=item.get("as_of"),
-                         scope=item.get("scope"), mode=mode)
+            answer = assistant.ask(item["question"], history=item.get("history"), as_of=item.get("as_of"),
+                                   scope=item.get("scope"), mode=mode)
             answer.warnings[:0] = extra
             dst.write(json.dumps({"id": item["id"], **answer.to_dict()}, ensure_ascii=False) + "\n")
     tmp.replace(out_path)  # a crash midway leaves any earlier output file intact

@@ -13,6 +13,11 @@ from rich.console import Console
 err = Console(stderr=True)
 out = Console()
 
+BATCH_HELP = ("JSONL-bestand met één vraag per regel: {\"id\": \"1\", \"question\": \"Wat is het PIP?\", "
+              "\"history\": [\"eerdere vraag\"], \"as_of\": \"2023-05-16\", \"scope\": \"regio:amrd\"}; "
+              "alleen question is verplicht (zonder id krijgt een regel het id regel-<nummer>). "
+              "Elke uitvoerregel is {\"id\": …} plus het antwoord als JSON.")
+
 
 def _valid_date(value: Optional[str]) -> Optional[str]:
     """Check a YYYY-MM-DD option, with a Dutch message when it is not a date."""
@@ -21,39 +26,45 @@ def _valid_date(value: Optional[str]) -> Optional[str]:
     try:
         return date.fromisoformat(value).isoformat()
     except ValueError:
-        raise typer.BadParameter(f"'{value}' is geen geldige datum; gebruik JJJJ-MM-DD, bijvoorbeeld 2023-05-16.") \
-            from None
+        raise typer.BadParameter(f"'{value}' is geen geldige datum; gebruik JJJJ-MM-DD, bijvoorbeeld 2023-05-16.")
 
 
 def _assistant():
-    """Load the assistant once, with a Dutch message when there is no usable index."""
+    """Load the assistant once, with a Dutch message (no traceback) when there is no usable index."""
+    import logging
+
     from assistant.service import Assistant
     from ingest.store import IndexError_
 
     try:
-        return Assistant.from_settings()
+        return RedactingAssistant(Assistant.from_settings())
     except IndexError_ as exc:
+        logging.getLogger(__name__).warning("index not loaded: %s", exc)
         err.print(f"[red]Fout:[/red] {exc.message_nl}")
+        raise typer.Exit(2)
+    except Exception as exc:  # anything else while loading: one Dutch line, the reason in the log
+        logging.getLogger(__name__).warning("index not loaded: %s: %s", type(exc).__name__, exc)
+        err.print("[red]Fout:[/red] De index kan niet worden geladen. Voer `inburgering ingest` opnieuw uit.")
         raise typer.Exit(2)
 
 
-BATCH_HELP = ("JSONL-bestand met één vraag per regel: {\"id\": \"1\", \"question\": \"Wat is het PIP?\", "
-              "\"history\": [\"eerdere vraag\"], \"as_of\": \"2023-05-16\", \"scope\": \"regio:amrd\"}; "
-              "alleen question is verplicht (zonder id krijgt een regel het id regel-<nummer>). "
-              "Elke uitvoerregel is {\"id\": …} plus het antwoord als JSON.")
+class RedactingAssistant:
+    """The assistant behind the CLI: personal data leaves questions before they are answered or logged."""
 
+    def __init__(self, inner) -> None:
+        self.inner = inner
 
-def ask_redacted(assistant, question: str, history: list[str] | None = None, **options):
-    """Answer with personal data removed first, exactly as the web service does (same function, same warning)."""
-    from api.privacy import redact, redaction_warning
+    def ask(self, question: str, history: list[str] | None = None, **kwargs):
+        """Redact the question and the earlier questions, answer, and warn when something was removed."""
+        from api.privacy import redact, redaction_warning
 
-    cleaned = redact(question)
-    earlier = [redact(h) for h in (history or [])]
-    kinds = list(dict.fromkeys(cleaned.kinds + [k for e in earlier for k in e.kinds]))
-    answer = assistant.ask(cleaned.text, history=[e.text for e in earlier], **options)
-    if kinds:
-        answer.warnings.insert(0, redaction_warning(kinds))
-    return answer
+        cleaned = redact(question)
+        earlier = [redact(h) for h in history or []]
+        kinds = list(dict.fromkeys(cleaned.kinds + [k for e in earlier for k in e.kinds]))
+        answer = self.inner.ask(cleaned.text, history=[e.text for e in earlier], **kwargs)
+        if kinds:
+            answer.warnings.insert(0, redaction_warning(kinds))
+        return answer
 
 
 def ask_command(
@@ -79,13 +90,13 @@ def ask_command(
             raise typer.BadParameter("bij --batch hoort --out met het uitvoerbestand.", param_hint="'--out'")
         from assistant.batch import run_batch
 
-        failures = run_batch(_assistant(), batch, out_path, mode, ask=ask_redacted, warn=_batch_warning)
+        failures = run_batch(_assistant(), batch, out_path, mode, warn=_batch_warning)
         raise typer.Exit(1 if failures else 0)
     if not question or not question.strip():
         err.print('Fout: stel een vraag tussen aanhalingstekens, bijvoorbeeld: inburgering ask "Wat is het PIP?" '
                   "(meer uitleg: inburgering ask --help)", markup=False, highlight=False)
         raise typer.Exit(2)
-    answer = ask_redacted(_assistant(), question, as_of=as_of, scope=scope, mode=mode)
+    answer = _assistant().ask(question, as_of=as_of, scope=scope, mode=mode)
     if as_json:
         sys.stdout.write(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2) + "\n")
     else:
@@ -157,8 +168,7 @@ def chat_command(
             continue
         if not question:
             continue
-        answer = ask_redacted(assistant, question, history=history, as_of=as_of, scope=scope, mode=mode,
-                              session_id=session)
+        answer = assistant.ask(question, history=history, as_of=as_of, scope=scope, mode=mode, session_id=session)
         print_answer(answer)
         history.append(answer.question)  # the redacted form: personal data is not kept, not even here
     err.print("Tot ziens.", markup=False, highlight=False)
