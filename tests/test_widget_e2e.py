@@ -104,7 +104,9 @@ def server(tools, index_settings, tmp_path_factory):
     env = {"INBURGERING_INDEX_DIR": str(index_settings.index_dir),
            "INBURGERING_CACHE_DIR": str(index_settings.cache_dir),
            "INBURGERING_DB_URL": db_url, "INBURGERING_PAGE_API_KEY": PAGE_KEY,
-           "INBURGERING_API_KEYS": json.dumps([k.model_dump() for k in keys])}
+           "INBURGERING_API_KEYS": json.dumps([k.model_dump() for k in keys]),
+           # /docs is opened without a key below (the hardening branch closes it when keys exist)
+           "INBURGERING_PUBLIC_DOCS": "true"}
     with uvicorn_server(env, port=port) as url:
         yield {"base": url, "host": host, "db_url": db_url}
     host.server.shutdown()
