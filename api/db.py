@@ -204,11 +204,15 @@ class Store:
 
     def add_feedback(self, answer_id: str, rating: str, comment: str | None, channel: str,
                      key_id: str | None) -> FeedbackRow:
-        """Store one feedback record."""
+        """Store the rating of one answer by one key: a later click replaces the earlier one."""
         with self._session() as db, db.begin():
-            row = FeedbackRow(answer_id=answer_id, rating=rating, comment=comment, channel=channel,
-                              key_id=key_id)
-            db.add(row)
+            row = db.scalar(select(FeedbackRow).where(
+                FeedbackRow.answer_id == answer_id, FeedbackRow.channel == channel,
+                FeedbackRow.key_id.is_(None) if key_id is None else FeedbackRow.key_id == key_id))
+            if row is None:
+                row = FeedbackRow(answer_id=answer_id, channel=channel, key_id=key_id)
+                db.add(row)
+            row.rating, row.comment, row.created = rating, comment, _now()
             return row
 
     def feedback(self, answer_id: str | None = None) -> list[FeedbackRow]:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import math
+from urllib.parse import urlsplit
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request
@@ -73,7 +74,7 @@ def authenticate(request: Request, state: StateDep,
     key = keys.lookup(presented)
     if key is None:
         raise HTTPException(401, NO_KEY, headers={"WWW-Authenticate": "ApiKey"})
-    if key.origins and request.headers.get("origin") not in key.origins:
+    if key.origins and not _from_allowed_site(request, key.origins):
         raise HTTPException(403, WRONG_SITE)
     wait = state.limiter.take(key.id, key.rate_per_minute)
     if wait > 0:
@@ -81,6 +82,21 @@ def authenticate(request: Request, state: StateDep,
         seconds = max(1, math.ceil(wait))
         raise HTTPException(429, TOO_MANY.format(seconds=seconds), headers={"Retry-After": str(seconds)})
     return Caller(channel="api", key_id=key.id)
+
+
+def _from_allowed_site(request: Request, origins: tuple[str, ...]) -> bool:
+    """Whether a browser request comes from one of the key's web sites.
+
+    Browsers send no Origin on a same-origin GET (the chat page at / reloading its conversation); they
+    mark it Sec-Fetch-Site: same-origin, and then the page's own host is the site.
+    """
+    origin = request.headers.get("origin")
+    if origin:
+        return origin in origins
+    if request.headers.get("sec-fetch-site") != "same-origin":
+        return False
+    host = request.headers.get("host", "")
+    return any(urlsplit(o).netloc == host for o in origins)
 
 
 CallerDep = Annotated[Caller, Depends(authenticate)]

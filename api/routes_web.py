@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import html
+import logging
 from pathlib import Path
 from string import Template
 
@@ -11,8 +12,9 @@ from fastapi.responses import FileResponse, HTMLResponse
 from api.deps import StateDep
 from api.history_view import history_panel
 from api.state import LOADING
-from assistant.labels import dutch_date
+from assistant.labels import date_wording, dutch_date
 
+log = logging.getLogger(__name__)
 router = APIRouter(include_in_schema=False)
 STATIC = Path(__file__).parent / "static"
 TEMPLATES = Path(__file__).parent / "templates"
@@ -36,7 +38,19 @@ def _message(title: str, message: str, status: int) -> HTMLResponse:
 def chat_page(state: StateDep) -> HTMLResponse:
     """The chat as a full page."""
     key = state.settings.page_api_key or ""
+    if not key and state.keys.required:
+        log.warning("API keys are required but INBURGERING_PAGE_API_KEY is not set: the chat page at / cannot ask")
+        return _message("Chat niet beschikbaar", "De chat op deze pagina is niet goed ingesteld; neem contact op "
+                        "met de beheerder. Gebruik tot die tijd de chat op het intranet of in Teams.", 503)
     return _page("index.html", api_key=e(key))
+
+
+@router.get("/favicon.svg")
+@router.get("/favicon.ico")
+def favicon() -> FileResponse:
+    """The tab icon (browsers ask for /favicon.ico on their own)."""
+    return FileResponse(STATIC / "favicon.svg", media_type="image/svg+xml",
+                        headers={"Cache-Control": "public, max-age=86400", "X-Content-Type-Options": "nosniff"})
 
 
 @router.get("/widget.js")
@@ -81,7 +95,7 @@ def _details(chunk) -> str:
     from assistant.labels import scope_label
 
     rows = [("Onderdeel", chunk.section), ("Vraag", chunk.question),
-            ("Bijgewerkt op", dutch_date(chunk.update_date) if chunk.update_date else None),
+            ("Datum", date_wording(chunk.update_date, chunk.version_date)),
             ("Versie van het document", dutch_date(chunk.version_date) if chunk.version_date else None),
             ("Geldt voor", scope_label(chunk.scope)), ("Pagina", str(chunk.page) if chunk.page else None)]
     return "\n".join(f"<dt>{e(k)}</dt><dd>{e(v)}</dd>" for k, v in rows if v)

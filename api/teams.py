@@ -32,7 +32,7 @@ from starlette.concurrency import run_in_threadpool
 from api.answering import Answering, Caller, ServiceError
 from api.state import LOADING, ServiceState
 from api.teams_scope import teams_scope
-from assistant.labels import dutch_date
+from assistant.labels import MUNICIPALITY_NAMES, date_wording, scope_label
 from inburgering.models import Answer, Citation
 
 log = logging.getLogger(__name__)
@@ -43,6 +43,8 @@ KEYWORD_CHARS = 28
 SORRY = "Er ging iets mis bij het beantwoorden. Probeer het later opnieuw."
 TEXT_ONLY = "Stel je vraag in tekst, dan zoek ik het antwoord op in de bronnen over de Wet inburgering."
 RATINGS = {"like": "up", "dislike": "down"}
+REFUSED = "Geen antwoord in de bronnen."
+UNCERTAIN = "Mogelijk geen antwoord op je vraag: dit is de passage die er het dichtst bij ligt."
 
 
 def _cut(text: str, limit: int) -> str:
@@ -50,29 +52,113 @@ def _cut(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def citation_entity(c: Citation, public_url: str) -> ClientCitation:
-    """A Teams AI citation (schema.org Claim with a DigitalDocument) for one source."""
-    keywords = [_cut(c.label or c.scope, KEYWORD_CHARS)]
+def _keyword_date(c: Citation) -> list[str]:
+    """The date as citation keywords (Teams allows 28 characters each): same meaning as date_wording."""
     if c.update_date:
-        keywords.append(_cut(f"bijgewerkt {dutch_date(c.update_date)}", KEYWORD_CHARS))
-    url = f"{public_url.rstrip('/')}/bron/{url_quote(c.chunk_id)}?citaat={url_quote(c.quote)}#citaat"
+        return [f"Bijgewerkt op {_numeric(c.update_date)}"]
+    if c.version_date:
+        return ["Geen eigen datum", f"Documentversie {_numeric(c.version_date)}"]
+    return ["Geen eigen datum"]
+
+
+def _scope_keyword(scope: str) -> str:
+    """A scope short enough for a keyword: the full label is in the message text and the citation card."""
+    kind, _, name = scope.partition(":")
+    if kind == "regio":
+        return f"Regionaal: {name.upper()}"
+    if kind == "gemeente":
+        return f"Gemeente {MUNICIPALITY_NAMES.get(name, name)}"
+    return "Landelijk"
+
+
+def _numeric(iso: str) -> str:
+    year, month, day = iso.split("-")
+    return f"{day}-{month}-{year}"
+
+
+def source_url(c: Citation, public_url: str) -> str:
+    """The source viewer address of a citation, the quote highlighted."""
+    return f"{public_url.rstrip('/')}/bron/{url_quote(c.chunk_id)}?citaat={url_quote(c.quote)}#citaat"
+
+
+def _facts(c: Citation) -> list[dict]:
+    where = [{"title": "Vraag", "value": c.question}] if c.question else []
+    if c.section:
+        where.append({"title": "Onderdeel", "value": c.section})
+    return where + [{"title": "Datum", "value": date_wording(c.update_date, c.version_date)},
+                    {"title": "Geldt voor", "value": c.label or scope_label(c.scope)}]
+
+
+def citation_card(c: Citation, public_url: str) -> dict:
+    """The Adaptive Card Teams shows when a citation is opened: where, when, for whom, the whole passage."""
+    return {"type": "AdaptiveCard", "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
+            "version": "1.5", "body": [
+                {"type": "TextBlock", "text": c.document_title, "weight": "Bolder", "wrap": True},
+                {"type": "FactSet", "facts": _facts(c)},
+                {"type": "TextBlock", "text": _plain(c.text), "wrap": True, "spacing": "Medium"}],
+            "actions": [{"type": "Action.OpenUrl", "title": "Bron in het document bekijken",
+                         "url": source_url(c, public_url)}]}
+
+
+def citation_entity(c: Citation, public_url: str) -> ClientCitation:
+    """A Teams AI citation: title, where it stands (not the answer's words again), date and scope.
+
+    The whole passage opens on demand, in the Adaptive Card of the citation's `text`.
+    """
+    keywords = [_scope_keyword(c.scope)] + _keyword_date(c)
+    where = f"Vraag: {c.question}" if c.question else c.section
+    abstract = f"{where} — {date_wording(c.update_date, c.version_date)}" if where else \
+        date_wording(c.update_date, c.version_date)
     return ClientCitation(position=c.n, appearance=ClientCitationAppearance(
-        name=_cut(c.document_title, NAME_CHARS), abstract=_cut(c.quote, ABSTRACT_CHARS), url=url,
-        keywords=keywords))
+        name=_cut(c.document_title, NAME_CHARS), abstract=_cut(abstract, ABSTRACT_CHARS),
+        url=source_url(c, public_url), keywords=[_cut(k, KEYWORD_CHARS) for k in keywords[:3]],
+        text=json.dumps(citation_card(c, public_url), ensure_ascii=False)))
+
+
+def _plain(text: str) -> str:
+    """Source text as text: markup in it must not be rendered by Teams."""
+    return html.escape(text, quote=False)
+
+
+def answer_lines(answer: Answer) -> list[str]:
+    """The message text, answer first: a one-line notice, the answer (scope labels bold), then warnings."""
+    lines = []
+    if answer.status == "refused" or answer.refused:
+        lines.append(f"**{REFUSED}**")
+    elif answer.status == "uncertain":
+        lines.append(f"**{UNCERTAIN}**")
+    labels = {c.label or scope_label(c.scope) for c in answer.citations}
+    for line in answer.answer.split("\n"):
+        if not line.strip():
+            continue
+        label = next((lab for lab in labels if line.startswith(f"{lab}: ")), None)
+        lines.append(f"**{label}:** {_plain(line[len(label) + 2:])}" if label else _plain(line))
+    lines += [f"⚠️ {_plain(w)}" for w in answer.warnings]
+    return lines
 
 
 def reply_activity(answer: Answer, public_url: str) -> Activity:
-    """The message for an answer: text with [n] markers, citations, AI label, feedback buttons on."""
-    lines = []
-    if answer.refused:
-        lines.append("**Geen antwoord in de bronnen.**")
-    # Source text is shown as text: markup in it must not be rendered by Teams.
-    lines.append(html.escape(answer.answer, quote=False))
-    lines += [f"⚠️ {html.escape(w, quote=False)}" for w in answer.warnings]
-    activity = Activity(type=ActivityTypes.message, text="\n\n".join(lines),
-                        channel_data={"feedbackLoopEnabled": True})
+    """The message for an answer: text with [n] markers, native citations, AI label, feedback buttons on."""
+    activity = Activity(type=ActivityTypes.message, text="\n\n".join(answer_lines(answer)),
+                        text_format="markdown", channel_data={"feedbackLoopEnabled": True})
     activity.add_ai_metadata([citation_entity(c, public_url) for c in answer.citations] or None)
     return activity
+
+
+def answer_preview_card(answer: Answer, public_url: str) -> dict:
+    """One Adaptive Card that shows what a Teams user sees of an answer: the message, then each citation's card.
+
+    Used for a look at the layout without Teams (a test renders it to PNG).
+    """
+    body = [{"type": "TextBlock", "text": line, "wrap": True} for line in answer_lines(answer)]
+    for c in answer.citations:
+        title, facts = citation_card(c, public_url)["body"][:2]
+        body.append({"type": "Container", "separator": True, "spacing": "Medium", "items": [
+            {**title, "text": f"[{c.n}] {title['text']}"}, facts,
+            {"type": "TextBlock", "text": "De hele passage opent bij een klik op de bron.", "isSubtle": True,
+             "size": "Small", "wrap": True}]})
+    return {"type": "AdaptiveCard", "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
+            "version": "1.5", "body": body}
 
 
 class TeamsBot:

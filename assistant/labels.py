@@ -17,6 +17,18 @@ def dutch_date(iso: str | None) -> str:
     return f"{int(day)} {_MONTHS[int(month) - 1]} {year}"
 
 
+def date_wording(update_date: str | None, version_date: str | None) -> str:
+    """How every channel states a source's date: only an entry's (or its theme's) own marker is an update.
+
+    The same words are used by the widget (widget.js), Teams and the CLI.
+    """
+    if update_date:
+        return f"Bijgewerkt op {dutch_date(update_date)}"
+    if version_date:
+        return f"Geen eigen datum; documentversie van {dutch_date(version_date)}"
+    return "Geen eigen datum"
+
+
 def scope_label(scope: str) -> str:
     """How an answer names where a source applies."""
     if scope.startswith("regio:"):

@@ -6,6 +6,9 @@ import os
 
 import typer
 
+from inburgering.cli_nl import install as _dutch_cli
+
+_dutch_cli()  # help and error framing in Dutch: the CLI's users are klantmanagers and beleidsmedewerkers
 app = typer.Typer(help="Wet inburgering-assistent: bronvermelde antwoorden over de Wet inburgering 2021.",
                   no_args_is_help=True, add_completion=False)
 

@@ -19,10 +19,10 @@ if [ ${#need_apt[@]} -gt 0 ]; then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_apt[@]}" >/dev/null
 fi
-if [ ! -f "$HERE/e2e/node_modules/axe-core/axe.min.js" ]; then
+if [ ! -f "$HERE/e2e/node_modules/axe-core/axe.min.js" ] || [ ! -f "$HERE/e2e/node_modules/adaptivecards/dist/adaptivecards.min.js" ]; then
   if command -v npm >/dev/null 2>&1; then
     (cd "$HERE/e2e" && npm install --no-audit --no-fund --silent)
   else
-    echo "npm not found: axe-core cannot be installed" >&2
+    echo "npm not found: axe-core and adaptivecards cannot be installed" >&2
   fi
 fi

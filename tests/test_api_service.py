@@ -167,3 +167,18 @@ def test_readyz_reports_a_missing_index_in_dutch(index_settings, tmp_path):
         ask = c.post("/v1/ask", json={"question": PIP})
         assert ask.status_code == 503 and "index" in ask.json()["detail"]
         assert c.get("/healthz").status_code == 200
+
+
+def test_feedback_last_click_wins_per_answer_and_key(client):
+    answer = client.post("/v1/ask", json={"question": PIP}).json()
+    aid = answer["answer_id"]
+    first = client.post("/v1/feedback", json={"answer_id": aid, "rating": "up"})
+    client.post("/v1/feedback", json={"answer_id": aid, "rating": "down"})
+    last = client.post("/v1/feedback", json={"answer_id": aid, "rating": "down",
+                                             "comment": "Termijn ontbreekt, bel 0612345678"})
+    assert first.json()["feedback_id"] == last.json()["feedback_id"]
+    store = client.app.state.service.store
+    [row] = store.feedback(aid)
+    assert (row.rating, row.comment) == ("down", "Termijn ontbreekt, bel […]")
+    client.post("/v1/feedback", json={"answer_id": aid, "rating": "up"})
+    assert [(f.rating, f.comment) for f in store.feedback(aid)] == [("up", None)]  # the comment went with its click

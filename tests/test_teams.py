@@ -143,6 +143,14 @@ def test_message_gets_answer_with_ai_citations_and_feedback_buttons(client, conn
     assert doc["url"].startswith("https://assistent.gemeente.example/bron/")
     for claim in claims:
         assert f"[{claim['position']}]" in reply["text"]
+        keywords = claim["appearance"]["keywords"]
+        assert len(keywords) <= 3 and all(len(k) <= 28 for k in keywords)
+        # The whole passage opens on demand: an Adaptive Card in the citation's "text".
+        card = json.loads(claim["appearance"]["text"])
+        assert card["type"] == "AdaptiveCard" and card["actions"][0]["url"] == claim["appearance"]["url"]
+        facts = {f["title"]: f["value"] for f in card["body"][1]["facts"]}
+        assert facts["Datum"].startswith(("Bijgewerkt op ", "Geen eigen datum"))
+        assert facts["Geldt voor"] in ("Landelijk", "Afspraak in de Arbeidsmarktregio Drenthe")
 
 
 def test_follow_up_in_the_same_conversation_uses_the_history(client, connector):
@@ -216,3 +224,53 @@ def test_bot_logic_with_the_sdk_test_adapter(client):
         await flow.start_test()
 
     asyncio.run(run())
+
+
+def _answer_part(text: str) -> str:
+    return text.split("\n\n⚠️")[0]
+
+
+def test_teams_layout_answer_first_labels_dates_and_warnings_after(client, connector):
+    """A Drenthe question: the regional label stays bold next to its text; warnings come after the answer."""
+    post(client, message("Hoeveel uur taal krijgt iemand in de Z-route in Drenthe?", connector.url, "7001",
+                         "a:1-drenthe"), connector.url)
+    reply = connector.messages()[-1]["body"]
+    text = reply["text"]
+    assert not text.startswith("⚠️")  # answer first
+    lines = text.split("\n\n")
+    first_warning = next((i for i, line in enumerate(lines) if line.startswith("⚠️")), len(lines))
+    assert all(not line.startswith("⚠️") for line in lines[:first_warning])
+    assert all(line.startswith("⚠️") for line in lines[first_warning:])
+    [entity] = [e for e in reply["entities"] if e.get("@type") == "Message"]
+    regional = [c for c in entity["citation"] if c["appearance"]["keywords"][0] == "Regionaal: AMRD"]
+    assert regional, "a Drenthe source is cited"
+    assert "**Afspraak in de Arbeidsmarktregio Drenthe:**" in text and "**Landelijk:**" in text
+    for claim in entity["citation"]:
+        words = " ".join(claim["appearance"]["keywords"][1:])
+        assert words.startswith("Bijgewerkt op ") or words.startswith("Geen eigen datum")
+
+
+def test_uncertain_and_refused_answers_get_a_distinct_notice(assistant):
+    from api.teams import REFUSED, UNCERTAIN, reply_activity
+
+    answer = assistant.ask("Wat is het PIP?")
+    answer.status = "uncertain"
+    text = reply_activity(answer, "https://assistent.example").text
+    assert text.startswith(f"**{UNCERTAIN}**")
+    refused = assistant.ask("Hoe laat begint de voetbalwedstrijd vanavond?")
+    assert reply_activity(refused, "https://assistent.example").text.startswith(f"**{REFUSED}**")
+
+
+def test_feedback_in_teams_last_click_wins(client, connector):
+    conversation = "a:1Tq9wW-feedback-twice"
+    post(client, message("Wat is de Z-route?", connector.url, "8001", conversation), connector.url)
+    message_id = f"msg-{len(connector.posts)}"
+    store = client.app.state.service.store
+    answer_id = store.answer_for_message(conversation, message_id)
+    for reaction in ("like", "dislike"):
+        invoke = {**message("", connector.url, "8002", conversation), "type": "invoke",
+                  "name": "message/submitAction", "replyToId": message_id,
+                  "value": {"actionName": "feedback", "actionValue": {"reaction": reaction, "feedback": "{}"}}}
+        invoke.pop("text")
+        assert post(client, invoke, connector.url).status_code == 200
+    assert [f.rating for f in store.feedback(answer_id)] == ["down"]
