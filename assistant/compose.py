@@ -123,6 +123,7 @@ def _main_run(hit: Hit, sentences: list[Sentence], probs: list[float], ctx,
     return runs
 
 
+_MARKUP = re.compile(r"</?(?:b|i|u|em|strong|sup|sub|br)\s*/?>", re.IGNORECASE)
 _NATIONAL_VOICE = re.compile(r"\b(ministerie|minister|szw|het rijk|landelijk\w*|de wet(gever)?|wettelijk\w*|"
                              r"kamerbrief|divosa|vng)\b")
 _OWN_VOICE = re.compile(r"\b(we|wij|ons|onze|gemeenten in de|hanteren|kiezen|kiest|gaan we)\b")
@@ -278,7 +279,8 @@ def render(parts: list[Part]) -> tuple[str, list[Citation]]:
     labelled = _mixed(parts) or any(p.hit.chunk.scope != "national" for p in parts)
     for n, part in enumerate(national_first, start=1):
         chunk = part.hit.chunk
-        text = " ".join(part.quote.split())
+        # Markup left in the extraction ("<b>…</b>") is dropped from what is read; the quote keeps it.
+        text = " ".join(_MARKUP.sub("", part.quote).split())
         if labelled:
             text = f"{scope_label(chunk.scope)}: {text}"
         lines.append(f"{text} [{n}]")

@@ -41,6 +41,18 @@ _FOLLOW_UP_LONG = re.compile(r"^(en|maar|ook|of|dus)\b")
 _PRONOUN_START = re.compile(r"^(haar|hij|zij|ze|hem|die|dat|dit|daar|daarvoor|daarvan|diens)\b")
 
 
+# What personal-data redaction leaves: "[…]", usually after the word that named it ("BSN […]").
+_REDACTED = re.compile(r"(?:\b(?:met\s+)?(?:bsn|bsn-nummer|burgerservicenummer|iban|rekeningnummer|tel|telefoon(?:nummer)?|"
+                       r"mobiel(?:e nummer)?|e-?mail(?:adres)?|mail|geboortedatum|geboren(?:\s+op)?|"
+                       r"(?:v-|vreemdelingen)nummer)\b\W{0,3})?\[…\]", re.IGNORECASE)
+
+
+def strip_redactions(question: str) -> str:
+    """The question without redaction placeholders and the words that named them: left in, "BSN"
+    pulled retrieval towards the entry on sharing BSNs."""
+    return re.sub(r"\s{2,}", " ", _REDACTED.sub(" ", question)).strip(" ,:;")
+
+
 def is_follow_up(question: str) -> bool:
     """Whether the question only makes sense with the earlier turn."""
     q = fold(question).strip()

@@ -22,7 +22,7 @@ FEATURES = [
     "question_overlap", "heading_overlap", "body_overlap", "glossary_overlap",
     "role_qa", "role_body", "role_intro", "role_preamble", "role_table", "role_title",
     "log_words", "scope_match", "regional_unasked", "other_region", "neighbours",
-    "sentence_best", "sentence_gap",
+    "sentence_best", "sentence_gap", "title_sim", "title_gap",
 ]
 ROLES = ("qa", "body", "intro", "preamble", "table")
 
@@ -78,7 +78,7 @@ def overlap(weights: dict[str, float], found: frozenset[str]) -> float:
 
 def candidate_features(cands: np.ndarray, chunks: list[Chunk], profs: list[ChunkProfile], query: QueryView,
                        dense: np.ndarray, dense_passage: np.ndarray, bm25: np.ndarray, fused: np.ndarray,
-                       stale: np.ndarray, sentence: np.ndarray) -> np.ndarray:
+                       stale: np.ndarray, sentence: np.ndarray, title: np.ndarray) -> np.ndarray:
     """A (len(cands), len(FEATURES)) matrix for the candidate chunk positions `cands` (fused order)."""
     dense_order = np.argsort(-dense)
     bm25_order = np.argsort(-bm25)
@@ -88,6 +88,7 @@ def candidate_features(cands: np.ndarray, chunks: list[Chunk], profs: list[Chunk
     bm25_rank[bm25_order] = np.arange(len(bm25_order))
     top_dense, top_bm25 = float(dense.max()), float(bm25.max()) or 1.0
     top_sentence = float(sentence.max())
+    top_title = float(title[cands].max()) if len(cands) else 0.0
     themes = [profs[i].theme for i in cands[:10]]
     rows = []
     for i in cands:
@@ -103,6 +104,6 @@ def candidate_features(cands: np.ndarray, chunks: list[Chunk], profs: list[Chunk
             math.log1p(p.words), float(asked and c.scope == query.scope), float(regional and not asked),
             float(regional and asked and c.scope != query.scope),
             (themes.count(p.theme) - (1 if p.theme in themes else 0)) / 9.0,
-            sentence[i], top_sentence - sentence[i],
+            sentence[i], top_sentence - sentence[i], title[i], top_title - title[i],
         ])
     return np.asarray(rows, dtype=np.float32).reshape(len(cands), len(FEATURES))

@@ -176,7 +176,13 @@ class Retriever:
         qv = self.query_vector(query)
         passage = self._passage_vectors @ qv
         return candidate_features(cands, self.data.chunks, self.profiles, self.query_view(query, scope), dense,
-                                  passage, bm25, fused, self._stale, self.sentence_best(qv))
+                                  passage, bm25, fused, self._stale, self.sentence_best(qv), self.title_similarity(qv))
+
+    def title_similarity(self, qv: np.ndarray) -> np.ndarray:
+        """Per chunk the similarity of the question it answers (or its heading) to the user's question."""
+        if self.data.title_vectors is None:
+            return np.zeros(len(self.data.chunks), dtype=np.float32)
+        return self.data.title_vectors @ qv
 
     def sentence_similarities(self, qv: np.ndarray) -> np.ndarray:
         """Similarity of every indexed sentence to the question vector (empty for an older index)."""

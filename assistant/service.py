@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from assistant.answerability import ANSWERABILITY_FEATURES, Evidence, decide
 from assistant.answerability import features as answerability_features
 from assistant.compose import ComposeSettings, citation, compose, render
-from assistant.conversation import is_follow_up, place_scope, resolve
+from assistant.conversation import is_follow_up, place_scope, resolve, strip_redactions
 from assistant.coverage import CoverageJudge
 from assistant.filters import AsOfFilter, as_of_warnings
 from assistant.labels import dutch_date, place_name, staleness_warnings
@@ -58,7 +58,8 @@ def retrieve(retriever: Retriever, question: str, history: list[str] | None, as_
 
 def plan(question: str, history: list[str] | None, scope: str | None) -> tuple[str, str | None]:
     """The stand-alone question (follow-ups resolved) and the scope that applies (a named place wins)."""
-    history = [h for h in (history or []) if h and h.strip()]
+    history = [strip_redactions(h) for h in (history or []) if h and h.strip()]
+    question = strip_redactions(question) or question
     resolved = resolve(question, history)
     named = place_scope(question) or (place_scope(resolved) if is_follow_up(question) else None)
     return resolved, named or scope
@@ -160,8 +161,8 @@ class Assistant:
         scopes = {p.hit.chunk.scope for p in parts}
         regional = sorted(s for s in scopes if s != "national")
         if regional and "national" in scopes:
-            warnings.append("De landelijke regel en de regionale/gemeentelijke afspraak staan hieronder "
-                            "allebei, met label; ze kunnen verschillen.")
+            warnings.append("De landelijke regel en de regionale/gemeentelijke afspraak staan allebei in het antwoord, "
+                            "met label; ze kunnen verschillen.")
         # Every regional source other than the user's own is flagged, also when several are cited.
         for other in (s for s in regional if s != scope):
             warnings.append(f"Dit antwoord komt (deels) uit een bron van {place_name(other)}; die geldt "

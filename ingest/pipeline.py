@@ -86,6 +86,11 @@ def sentence_texts(chunk: Chunk) -> list[tuple[str, int, int]]:
     return [(chunk.text[a:b], a, b) for a, b in sentence_spans(chunk.text) if count_words(chunk.text[a:b]) >= 4]
 
 
+def title_text(chunk: Chunk) -> str:
+    """The question a passage answers: its Q&A question line, else its heading path's last part."""
+    return chunk.question or chunk.section.split(" > ")[-1] or chunk.document_title
+
+
 def corpus_hash(corpus_dir: Path, docs: list[SourceDocument]) -> str:
     """Hash of the manifest and the loaded texts: equal hash, equal corpus."""
     h = hashlib.sha256((corpus_dir / "manifest.json").read_bytes())
@@ -105,6 +110,11 @@ def build_index(chunks: list[Chunk], embedder, cache: EmbeddingCache | None, bat
     sentence_vectors, new = embed_cached(embedder, cache, [r[3] for r in sentence_rows], "passage", batch=batch,
                                          progress=progress)
     embedded += new
+    # Each passage's own question (a Q&A entry) or its heading, embedded as a question would be: a
+    # user's question is matched against the question the passage answers.
+    titles = [title_text(c) for c in chunks]
+    title_vectors, new = embed_cached(embedder, cache, titles, "query", batch=batch, progress=progress)
+    embedded += new
     texts = [search_text(c) for c in chunks]
     vocabulary = sorted({w for t in texts for w in words(t) if len(w) > 3})
     glossary_json, glossary = None, None
@@ -120,6 +130,7 @@ def build_index(chunks: list[Chunk], embedder, cache: EmbeddingCache | None, bat
         keywords=KeywordIndex.build(texts, vocabulary, glossary),
         glossary_json=glossary_json,
         sentence_vectors=np.asarray(sentence_vectors, dtype=np.float32),
+        title_vectors=np.asarray(title_vectors, dtype=np.float32),
         sentence_rows=np.array([r[:3] for r in sentence_rows], dtype=np.int32).reshape(-1, 3),
     )
     return data, embedded
@@ -127,7 +138,7 @@ def build_index(chunks: list[Chunk], embedder, cache: EmbeddingCache | None, bat
 
 def count_vectors(chunks: list[Chunk]) -> int:
     """How many vectors the chunks will get (for the progress bar)."""
-    return sum(len(vector_texts(c)) + len(sentence_texts(c)) for c in chunks)
+    return sum(len(vector_texts(c)) + len(sentence_texts(c)) + 1 for c in chunks)
 
 
 def ingest(settings: Settings, progress_factory=None) -> IngestReport:

@@ -44,6 +44,7 @@ class IndexData:
     # One vector per sentence, for choosing the sentences that answer (None: an older index).
     sentence_vectors: np.ndarray | None = None
     sentence_rows: np.ndarray | None = None  # row -> (chunk position, start, end) in chunk.text
+    title_vectors: np.ndarray | None = None  # per chunk: its question line or heading, embedded as a query
 
 
 def write_index(data: IndexData, index_dir: Path) -> Path:
@@ -64,6 +65,8 @@ def write_index(data: IndexData, index_dir: Path) -> Path:
     if data.sentence_vectors is not None:
         np.save(tmp / "sentence_vectors.npy", data.sentence_vectors)
         np.save(tmp / "sentence_rows.npy", data.sentence_rows)
+    if data.title_vectors is not None:
+        np.save(tmp / "title_vectors.npy", data.title_vectors)
     if data.glossary_json is not None:
         (tmp / "glossary.json").write_text(data.glossary_json, encoding="utf-8")
     (tmp / "index_meta.json").write_text(json.dumps(data.meta, indent=2, ensure_ascii=False))
@@ -129,7 +132,9 @@ def load_index(index_dir: Path, embedder_name: str | None = None) -> IndexData:
 
         glossary = Glossary.load(glossary_path)
     sentences = root / "sentence_vectors.npy"
+    titles = root / "title_vectors.npy"
     return IndexData(
+        title_vectors=np.load(titles) if titles.exists() else None,
         sentence_vectors=np.load(sentences) if sentences.exists() else None,
         sentence_rows=np.load(root / "sentence_rows.npy") if sentences.exists() else None,
         chunks=chunks,

@@ -98,7 +98,7 @@ def main() -> None:
                    dev_hash, len(np.unique(groups)), {"best sentence states a key fact (CV)": cv})
     assistant.sentence_model = LinearModel(spec)
     grid = []
-    for short, budget, keep in itertools.product((0, 50, 80, 120), (70, 110), (0.25, 0.4, 0.55)):
+    for short, budget, keep in itertools.product((0, 50, 80), (110,), (0.15, 0.25, 0.4)):
         assistant.compose_settings = ComposeSettings(short, budget, keep)
         rate, words = key_facts(assistant, items)
         grid.append({"short_answer_words": short, "budget_words": budget, "keep": keep,
