@@ -42,7 +42,7 @@ class ComposeSettings:
 
 
 def compose(hits: list[Hit], ctx, model, question: str, scope: str | None,
-            settings: ComposeSettings | None = None) -> list[Part]:
+            settings: ComposeSettings | None = None, national: list[Hit] | None = None) -> list[Part]:
     """The parts of an extractive answer: the best run of the best passage, and what else the
     question needs (its second part; the asked region's own arrangement next to the national rule)."""
     from assistant.qtype import parts as question_parts
@@ -61,6 +61,12 @@ def compose(hits: list[Hit], ctx, model, question: str, scope: str | None,
         if extra:
             parts.append(extra)
     if scope and scope != "national":
+        seen = {h.chunk.chunk_id for h in top}
+        extra = [h for h in (national or []) if h.chunk.chunk_id not in seen][:2]
+        if extra:  # the national passages found apart, scored like the others
+            more = [candidate_sentences(h.chunk) for h in extra]
+            top, per_hit = top + extra, per_hit + more
+            probs = probs + _probabilities(extra, more, ctx, model)
         parts = _both_scopes(parts, top, per_hit, probs, ctx, scope, settings)
     return parts
 

@@ -10,12 +10,12 @@ import time
 import uuid
 
 import numpy as np
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from assistant.answerability import ANSWERABILITY_FEATURES, Evidence, decide
 from assistant.answerability import features as answerability_features
 from assistant.compose import ComposeSettings, citation, compose, render
-from assistant.conversation import is_follow_up, place_scope, resolve, strip_redactions
+from assistant.conversation import is_follow_up, place_scope, resolve, strip_places, strip_redactions
 from assistant.coverage import CoverageJudge
 from assistant.filters import AsOfFilter, as_of_warnings
 from assistant.labels import dutch_date, place_name, staleness_warnings
@@ -43,6 +43,9 @@ class Retrieval:
     resolved: str
     scope: str | None
     hits: list[Hit]
+    # With a region or municipality asked: the national passages on the same point, searched apart so
+    # the national rule is found even when the place's own texts fill the top of the ranking.
+    national: list[Hit] = field(default_factory=list)
 
 
 def retrieve(retriever: Retriever, question: str, history: list[str] | None, as_of: str | None,
@@ -53,7 +56,12 @@ def retrieve(retriever: Retriever, question: str, history: list[str] | None, as_
     """
     resolved, effective = plan(question, history, scope)
     hits = retriever.search(resolved, k=k, allowed=AsOfFilter(as_of, effective), prefer_scope=effective)
-    return Retrieval(resolved, effective, hits)
+    national: list[Hit] = []
+    if effective and effective != "national":
+        dated = AsOfFilter(as_of, None)
+        national = retriever.search(strip_places(resolved) or resolved, k=3,
+                                    allowed=lambda c: c.scope == "national" and dated(c))
+    return Retrieval(resolved, effective, hits, national)
 
 
 def plan(question: str, history: list[str] | None, scope: str | None) -> tuple[str, str | None]:
@@ -111,7 +119,7 @@ class Assistant:
         started = time.perf_counter()
         found = retrieve(self.retriever, question, history, as_of, scope, self.settings.top_k)
         resolved, effective_scope, hits = found.resolved, found.scope, found.hits
-        answer = self._answer(question, resolved, hits, as_of, effective_scope)
+        answer = self._answer(question, resolved, hits, as_of, effective_scope, found.national)
         self._note_version(answer, resolved, as_of, effective_scope)
         answer.session_id = session_id
         if (mode or self.settings.mode) == "llm" and not answer.refused:
@@ -119,13 +127,13 @@ class Assistant:
         answer.latency_ms = int((time.perf_counter() - started) * 1000)
         return answer
 
-    def _answer(self, question: str, resolved: str, hits: list[Hit], as_of, scope) -> Answer:
+    def _answer(self, question: str, resolved: str, hits: list[Hit], as_of, scope, national=()) -> Answer:
         """Extractive answer; the nearest passage labelled "not certain"; or a refusal."""
         base = Answer(question=question, answer="", as_of=as_of, scope=scope,
                       answer_id=uuid.uuid4().hex)
         if not hits:
             return self._refuse(base, resolved, hits, as_of)
-        parts, evidence = self.assess(resolved, hits, scope)
+        parts, evidence = self.assess(resolved, hits, scope, national)
         if not parts or evidence.status == "refused":
             log.info("refused %r (p=%s)", question, evidence.probability)
             return self._refuse(base, resolved, hits, as_of)
@@ -139,12 +147,12 @@ class Assistant:
         base.answer = text
         return base
 
-    def assess(self, resolved: str, hits: list[Hit], scope: str | None):
+    def assess(self, resolved: str, hits: list[Hit], scope: str | None, national=()):
         """The composed parts and the answer / uncertain / refuse decision for them."""
         prepared = self.retriever.prepare(resolved)
         coverage = self.judge.judge(resolved, prepared, hits)
         ctx = self.sentence_context(resolved, scope)
-        parts = compose(hits, ctx, self.sentence_model, resolved, scope, self.compose_settings)
+        parts = compose(hits, ctx, self.sentence_model, resolved, scope, self.compose_settings, list(national))
         if not parts:
             return parts, Evidence(np.zeros((1, 0)), None, "refused")
         r = self.retriever

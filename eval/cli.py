@@ -15,7 +15,7 @@ err = Console(stderr=True)
 # Piped output (CI logs, files) gets room for the wide tables instead of rich's 80 columns.
 out = Console() if sys.stdout.isatty() else Console(width=200)
 REPORTS = ROOT / "reports"
-ALL = "bm25-windows,llamaindex-default,dense-only,bm25-only,assistant"
+ALL = "bm25-windows,llamaindex-default,dense-only,bm25-only,fusion,assistant"
 
 
 def _progress():

@@ -8,12 +8,12 @@ from pathlib import Path
 log = logging.getLogger(__name__)
 
 HEADLINE = [("hit@1", "hit@1"), ("hit@3", "hit@3"), ("hit@5", "hit@5"), ("mrr@10", "MRR@10"),
-            ("ndcg@10", "nDCG@10"), ("both@5", "both@5"), ("must_contain", "must_contain"),
+            ("ndcg@10", "nDCG@10"), ("both@5", "both@5"), ("must_contain", "must_contain"), ("both_cited", "both cited"),
             ("citations_valid", "citations ok"), ("refusal_precision", "refusal P"),
-            ("refusal_recall", "refusal R"), ("false_refusal_rate", "false refusal"),
-            ("latency_p50_ms", "p50 ms"), ("latency_p95_ms", "p95 ms")]
+            ("refusal_recall", "refusal R"), ("declined_rate", "declined"), ("false_refusal_rate", "false refusal"),
+            ("uncertain_rate", "uncertain"), ("latency_p50_ms", "p50 ms"), ("latency_p95_ms", "p95 ms")]
 PER_KIND = [("n", "n"), ("hit@1", "hit@1"), ("hit@3", "hit@3"), ("hit@5", "hit@5"), ("mrr@10", "MRR@10"),
-            ("ndcg@10", "nDCG@10"), ("must_contain", "must_contain"), ("refused", "refused"),
+            ("ndcg@10", "nDCG@10"), ("must_contain", "must_contain"), ("refused", "refused"), ("uncertain", "uncertain"),
             ("false_refusal_rate", "false refusal"), ("refusal_recall", "refusal R"),
             ("update_date_ok", "update_date ok"), ("latency_p50_ms", "p50 ms")]
 
@@ -51,6 +51,12 @@ def kind_rows(summary: dict) -> list[list[str]]:
     """One row per question kind (and overall) for one system."""
     groups = {**summary["by_kind"], "overall": summary["overall"]}
     return [[kind, *[fmt(g.get(key), key.endswith("_ms")) for key, _ in PER_KIND]] for kind, g in groups.items()]
+
+
+def tag_rows(summary: dict) -> list[list[str]]:
+    """One row per tag (follow-up, two-part, client-case, national+regional, …) for one system."""
+    return [[tag, *[fmt(g.get(key), key.endswith("_ms")) for key, _ in PER_KIND]]
+            for tag, g in summary.get("by_tag", {}).items()]
 
 
 def worst_failures(details: list[dict], n: int = 15) -> list[dict]:
@@ -128,6 +134,9 @@ def markdown(report: dict) -> str:
     if "assistant" in report["summary"]:
         lines += ["", "## Full assistant per kind", ""]
         lines += table(["kind", *[h for _, h in PER_KIND]], kind_rows(report["summary"]["assistant"]))
+        if report["summary"]["assistant"].get("by_tag"):
+            lines += ["", "## Full assistant per tag", ""]
+            lines += table(["tag", *[h for _, h in PER_KIND]], tag_rows(report["summary"]["assistant"]))
         gate = report.get("gate", {})
         lines += ["", "## Quality gate (eval/gates.py)", "", f"Thresholds: `{as_dict()}`", "",
                   *([f"- FAIL {f}" for f in gate.get("failures", [])] or ["- pass"])]

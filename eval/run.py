@@ -16,7 +16,7 @@ from eval.systems import AssistantSystem, Passage, RelevanceIndex, Run, System, 
 log = logging.getLogger(__name__)
 K = 10
 # Order of the side-by-side table: plain baselines first, the full assistant last.
-SYSTEMS = ("bm25-windows", "llamaindex-default", "dense-only", "bm25-only", "assistant")
+SYSTEMS = ("bm25-windows", "llamaindex-default", "dense-only", "bm25-only", "fusion", "assistant")
 
 
 @dataclass
@@ -27,6 +27,7 @@ class ItemResult:
     kind: str
     in_scope: bool
     question: str = ""
+    tags: list[str] = field(default_factory=list)
     rank: int | None = None  # of the first relevant passage, within the top K
     evidence_ranks: list[int | None] = field(default_factory=list)
     ndcg: float | None = None
@@ -69,6 +70,9 @@ def build_systems(names: list[str], assistant, settings) -> list[System]:
             docs, assistant.retriever.embedder, settings.cache_dir / "baseline-embeddings.sqlite"),
         "dense-only": lambda: weighted(assistant, "dense-only", 1.0, 0.0),
         "bm25-only": lambda: weighted(assistant, "bm25-only", 0.0, 1.0),
+        # The hand-set fusion the fitted ranker replaced, everything else equal.
+        "fusion": lambda: weighted(assistant, "fusion", assistant.retriever.weights.dense,
+                                   assistant.retriever.weights.bm25),
         "assistant": lambda: AssistantSystem(assistant),
     }
     unknown = set(names) - set(makers)
@@ -79,7 +83,8 @@ def build_systems(names: list[str], assistant, settings) -> list[System]:
 
 def score_item(item: GoldenItem, run: Run, relevance: RelevanceIndex, ctx: Context) -> ItemResult:
     """Turn one run into an ItemResult."""
-    res = ItemResult(item.id, item.kind, item.in_scope, item.question, latency_ms=run.seconds * 1000,
+    res = ItemResult(item.id, item.kind, item.in_scope, item.question, tags=list(item.tags),
+                     latency_ms=run.seconds * 1000,
                      consistent=run.consistent, top_ids=[p.id for p in run.passages[:5]])
     res.top = where(run.passages[0]) if run.passages else None
     if item.in_scope:

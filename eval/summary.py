@@ -83,5 +83,10 @@ def summarise(results: list, refuses: bool) -> dict:
     by_kind: dict[str, list] = defaultdict(list)
     for r in results:
         by_kind[r.kind].append(r)
+    by_tag: dict[str, list] = defaultdict(list)
+    for r in results:
+        for tag in getattr(r, "tags", []) or []:
+            by_tag[tag].append(r)
     return {"overall": group(results, refuses),
-            "by_kind": {kind: group(rs, refuses) for kind, rs in sorted(by_kind.items())}}
+            "by_kind": {kind: group(rs, refuses) for kind, rs in sorted(by_kind.items())},
+            "by_tag": {tag: group(rs, refuses) for tag, rs in sorted(by_tag.items())}}

@@ -85,9 +85,13 @@ class AssistantSystem:
         started = time.perf_counter()
         answer = self.assistant.ask(item.question, history=item.history, as_of=item.as_of, scope=item.scope)
         seconds = time.perf_counter() - started
+        from assistant.service import retrieve
+
         k = max(k, self.assistant.settings.top_k)
-        hits = ranking(self.assistant.retriever, item.question, item.history, k, item.as_of, item.scope)
-        return Run([passage(h.chunk) for h in hits], seconds, answer, cited_in(answer, hits))
+        found = retrieve(self.assistant.retriever, item.question, item.history, item.as_of, item.scope, k)
+        # The ranking metrics use the ranking; the national passages searched apart may be cited too.
+        return Run([passage(h.chunk) for h in found.hits], seconds, answer,
+                   cited_in(answer, found.hits + found.national))
 
     def collection(self) -> list[Passage]:
         """Every indexed chunk."""
@@ -123,7 +127,7 @@ def weighted(assistant, name: str, dense: float, bm25: float) -> RetrieverSystem
     retriever = copy.copy(assistant.retriever)
     retriever.weights = replace(assistant.retriever.weights, dense=dense, bm25=bm25)
     retriever.ranker = None  # the plain fusion: these rows show what the fitted ranker adds
-    what = "dense only" if bm25 == 0 else "BM25 only"
+    what = "dense only" if bm25 == 0 else "BM25 only" if dense == 0 else "hand-set fusion, no fitted ranker"
     return RetrieverSystem(retriever, name, f"our chunks and query handling, {what}")
 
 

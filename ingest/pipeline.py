@@ -24,7 +24,7 @@ from ingest.vector_index import VectorIndex
 
 log = logging.getLogger(__name__)
 # Each chunk is embedded as windows of about 60 words (a few sentences) under its heading; a
-# chunk scores as its best window. On the golden set this beat one vector per whole passage
+# chunk scores as its best window. On the original questions (now dev) this beat one vector per whole passage
 # (hit@1 0.59 vs 0.51 dense-only) because a long answer no longer dilutes the sentence that matters.
 WINDOW_WORDS = 60
 
