@@ -128,7 +128,10 @@ def answer_lines(answer: Answer) -> list[str]:
     elif answer.status == "uncertain":
         lines.append(f"**{UNCERTAIN}**")
     labels = {c.label or scope_label(c.scope) for c in answer.citations}
-    for line in answer.answer.split("\n"):
+    body = answer.answer
+    if answer.status == "uncertain" and body.startswith(UNCERTAIN):  # the notice once, not twice
+        body = body[len(UNCERTAIN):].strip()
+    for line in body.split("\n"):
         if not line.strip():
             continue
         label = next((lab for lab in labels if line.startswith(f"{lab}: ")), None)

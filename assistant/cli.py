@@ -118,7 +118,10 @@ def print_answer(answer) -> None:
     status = "refused" if answer.refused else getattr(answer, "status", "answer")
     if status in ("refused", "uncertain"):
         out.print(REFUSED if status == "refused" else UNCERTAIN, style="bold yellow", markup=False, highlight=False)
-    out.print(answer.answer, style="yellow" if status == "refused" else "bold", markup=False, highlight=False)
+    body = answer.answer
+    if status == "uncertain" and body.startswith(UNCERTAIN):  # the notice once, not twice
+        body = body[len(UNCERTAIN):].strip()
+    out.print(body, style="yellow" if status == "refused" else "bold", markup=False, highlight=False)
     for w in answer.warnings:
         out.print(f"⚠ {w}", style="yellow", markup=False, highlight=False)
     if answer.citations:

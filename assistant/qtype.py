@@ -7,6 +7,7 @@ composer prefers sentences that state the asked kind; answerability asks whether
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from ingest.text import fold
 
@@ -58,10 +59,11 @@ def asked_types(question: str) -> set[str]:
     return found
 
 
-def states(sentence: str) -> set[str]:
-    """The kinds of fact a sentence states."""
+@lru_cache(maxsize=16384)
+def states(sentence: str) -> frozenset[str]:
+    """The kinds of fact a sentence states (memoised: the same passages come back question after question)."""
     s = fold(sentence).strip()
-    return {k for k, rx in _STATE_RES.items() if rx.search(s)}
+    return frozenset(k for k, rx in _STATE_RES.items() if rx.search(s))
 
 
 def leans_back(sentence: str) -> bool:

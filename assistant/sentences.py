@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 import re
 from dataclasses import dataclass
 
@@ -57,6 +58,12 @@ class SentenceContext:
     rows: dict | None = None  # chunk_id -> {(start, end): row}
 
 
+@lru_cache(maxsize=16384)
+def _token_set(text: str) -> frozenset[str]:
+    """Keyword tokens of a sentence (memoised)."""
+    return frozenset(tokens(text))
+
+
 def sentence_features(hits: list, per_hit: list[list[Sentence]], ctx: SentenceContext):
     """One feature row per candidate sentence of the given hits (SENTENCE_FEATURES order)."""
     import numpy as np
@@ -79,7 +86,7 @@ def sentence_features(hits: list, per_hit: list[list[Sentence]], ctx: SentenceCo
         lows = [w[2] for w in hit.windows]
         lo, hi = (min(lows), max(lows)) if lows else (0.0, 0.0)
         for s, sim in zip(sentences, sims):
-            toks = set(tokens(s.text))
+            toks = _token_set(s.text)
             found = sum(w for t, w in ctx.weights.items() if t in toks)
             wins = [x for a, b, x in hit.windows if a < s.end and s.start < b]
             kinds = states(s.text)

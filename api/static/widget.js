@@ -364,7 +364,10 @@
     } else if (s === 'uncertain') {
       article.appendChild(el('p', { 'class': 'wia-notice wia-notice-uncertain' }, [el('strong', {}, [UNCERTAIN])]));
     }
-    String(answer.answer || '').split('\n').forEach(function (line) {
+    var body = String(answer.answer || '');
+    // The answer text itself opens with the same notice (for API users); shown once, as the notice.
+    if (s === 'uncertain' && body.indexOf(UNCERTAIN) === 0) { body = body.slice(UNCERTAIN.length).trim(); }
+    body.split('\n').forEach(function (line) {
       if (line.trim()) { article.appendChild(textLine(line, t, known, labels)); }
     });
     if (answer.warnings && answer.warnings.length) { article.appendChild(warnings(answer.warnings)); }

@@ -91,7 +91,7 @@ def cross_validate(x, y, groups, fused, c: float) -> dict:
     for train, held in grouped_folds(groups):
         model = fit_logistic(x[train], y[train], c)
         oof[held] = model.decision_function((x[held] - model.mean_) / model.scale_)
-    out = {"fusion (hand-set weights)": ranking_scores(fused, y, groups),
+    out = {"fusion alone (dense/BM25 mix chosen above)": ranking_scores(fused, y, groups),
            f"logistic C={c}": ranking_scores(oof, y, groups)}
     try:
         import lightgbm  # noqa: F401
