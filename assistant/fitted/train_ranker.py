@@ -91,14 +91,17 @@ def cross_validate(x, y, groups, fused, c: float) -> dict:
     for train, held in grouped_folds(groups):
         model = fit_logistic(x[train], y[train], c)
         oof[held] = model.decision_function((x[held] - model.mean_) / model.scale_)
-    out = {"fusion alone (dense/BM25 mix chosen above)": ranking_scores(fused, y, groups),
-           f"logistic C={c}": ranking_scores(oof, y, groups)}
+    return {"fusion alone (dense/BM25 mix chosen above)": ranking_scores(fused, y, groups),
+            f"logistic C={c}": ranking_scores(oof, y, groups)}
+
+
+def lightgbm_scores(x, y, groups) -> dict:
+    """LightGBM lambdarank's out-of-fold scores, for comparison, when it is installed."""
     try:
         import lightgbm  # noqa: F401
     except ImportError:
-        return out
-    out["lightgbm lambdarank"] = ranking_scores(_lgbm_oof(x, y, groups), y, groups)
-    return out
+        return {}
+    return {"lightgbm lambdarank": ranking_scores(_lgbm_oof(x, y, groups), y, groups)}
 
 
 def _lgbm_oof(x, y, groups) -> np.ndarray:
@@ -132,6 +135,7 @@ def main() -> None:
     cv = {}
     for c in (0.03, 0.1, 0.3, 1.0):
         cv.update(cross_validate(x, y, groups, fused, c))
+    cv.update(lightgbm_scores(x, y, groups))
     best = max((k for k in cv if k.startswith("logistic")), key=lambda k: (cv[k]["mrr@10"], cv[k]["hit@1"]))
     c = float(best.split("=")[1])
     model = fit_logistic(x, y, c)
