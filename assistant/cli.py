@@ -25,15 +25,41 @@ def _valid_date(value: Optional[str]) -> Optional[str]:
 
 
 def _assistant():
-    """Load the assistant once, with a Dutch message when there is no usable index."""
+    """Load the assistant once, with a Dutch message (no traceback) when there is no usable index."""
+    import logging
+
     from assistant.service import Assistant
     from ingest.store import IndexError_
 
     try:
-        return Assistant.from_settings()
+        return RedactingAssistant(Assistant.from_settings())
     except IndexError_ as exc:
+        logging.getLogger(__name__).warning("index not loaded: %s", exc)
         err.print(f"[red]Fout:[/red] {exc.message_nl}")
         raise typer.Exit(2)
+    except Exception as exc:  # anything else while loading: one Dutch line, the reason in the log
+        logging.getLogger(__name__).warning("index not loaded: %s: %s", type(exc).__name__, exc)
+        err.print("[red]Fout:[/red] De index kan niet worden geladen. Voer `inburgering ingest` opnieuw uit.")
+        raise typer.Exit(2)
+
+
+class RedactingAssistant:
+    """The assistant behind the CLI: personal data leaves questions before they are answered or logged."""
+
+    def __init__(self, inner) -> None:
+        self.inner = inner
+
+    def ask(self, question: str, history: list[str] | None = None, **kwargs):
+        """Redact the question and the earlier questions, answer, and warn when something was removed."""
+        from api.privacy import redact, redaction_warning
+
+        cleaned = redact(question)
+        earlier = [redact(h) for h in history or []]
+        kinds = list(dict.fromkeys(cleaned.kinds + [k for e in earlier for k in e.kinds]))
+        answer = self.inner.ask(cleaned.text, history=[e.text for e in earlier], **kwargs)
+        if kinds:
+            answer.warnings.insert(0, redaction_warning(kinds))
+        return answer
 
 
 def ask_command(
