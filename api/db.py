@@ -321,14 +321,16 @@ class Store:
         spend the last token.
         """
         pushed = case((RateBucket.tat > now, RateBucket.tat), else_=now) + interval
+        # RETURNING says what happened: rowcount of an INSERT ... ON CONFLICT is not reliable everywhere.
         take = (update(RateBucket).where(RateBucket.key == key, pushed - now <= tolerance)
-                .values(tat=pushed))
+                .values(tat=pushed).returning(RateBucket.key)
+                .execution_options(synchronize_session=False))
+        create = (self._insert(RateBucket).values(key=key, tat=now + interval)
+                  .on_conflict_do_nothing(index_elements=["key"]).returning(RateBucket.key))
         with self._session() as db, db.begin():
-            if db.execute(take).rowcount == 1:
+            if db.execute(take).first() is not None:
                 return 0.0
-            created = db.execute(self._insert(RateBucket).values(key=key, tat=now + interval)
-                                 .on_conflict_do_nothing(index_elements=["key"]))
-            if created.rowcount == 1 or db.execute(take).rowcount == 1:
+            if db.execute(create).first() is not None or db.execute(take).first() is not None:
                 return 0.0
             tat = db.scalar(select(RateBucket.tat).where(RateBucket.key == key)) or now
             return max(tat + interval - now - tolerance, 0.001)
