@@ -56,3 +56,24 @@ def serve_command(
 
     uvicorn.run("api.app:create_app", factory=True, host=host, port=port, workers=workers,
                 log_level=log_level, proxy_headers=False, server_header=False)
+
+
+def purge_command(
+    dry_run: bool = typer.Option(False, "--dry-run", help="Alleen tellen wat weg zou gaan."),
+) -> None:
+    """Verwijder gesprekken, auditregels en feedback die ouder zijn dan de bewaartermijn (INBURGERING_RETENTION_*)."""
+    from api.config import get_service_settings
+    from api.db import Store
+
+    settings = get_service_settings()
+    store = Store(settings.db_url)
+    try:
+        removed = store.purge(settings.retention_audit_days, settings.retention_turns_days,
+                              settings.retention_feedback_days, dry_run=dry_run)
+    finally:
+        store.close()
+    verb = "Zou verwijderen" if dry_run else "Verwijderd"
+    typer.echo(f"{verb}: {removed['audit']} auditregels (ouder dan {settings.retention_audit_days} dagen), "
+               f"{removed['turns']} gespreksbeurten en {removed['sessions']} gesprekken (ouder dan "
+               f"{settings.retention_turns_days} dagen), {removed['feedback']} feedback (ouder dan "
+               f"{settings.retention_feedback_days} dagen).")

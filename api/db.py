@@ -337,23 +337,33 @@ class Store:
 
     # -- retention ------------------------------------------------------------------------------
 
-    def purge(self, audit_days: int, turns_days: int, feedback_days: int) -> dict[str, int]:
+    def purge(self, audit_days: int, turns_days: int, feedback_days: int,
+              dry_run: bool = False) -> dict[str, int]:
         """Delete rows older than their retention (0 days: keep forever); returns the counts removed."""
         removed = {"audit": 0, "turns": 0, "sessions": 0, "feedback": 0, "rate_buckets": 0}
         now = _now()
-        with self._session() as db, db.begin():
+        with self._session() as db:
+            db.begin()
             if audit_days > 0:
                 removed["audit"] = db.execute(
-                    delete(AuditRow).where(AuditRow.created < now - timedelta(days=audit_days))).rowcount
+                    delete(AuditRow).where(AuditRow.created < now - timedelta(days=audit_days)),
+                    execution_options={"synchronize_session": False}).rowcount
             if feedback_days > 0:
                 removed["feedback"] = db.execute(
-                    delete(FeedbackRow).where(FeedbackRow.created < now - timedelta(days=feedback_days))).rowcount
+                    delete(FeedbackRow).where(FeedbackRow.created < now - timedelta(days=feedback_days)),
+                    execution_options={"synchronize_session": False}).rowcount
             if turns_days > 0:
                 cutoff = now - timedelta(days=turns_days)
-                removed["turns"] = db.execute(delete(TurnRow).where(TurnRow.created < cutoff)).rowcount
+                removed["turns"] = db.execute(delete(TurnRow).where(TurnRow.created < cutoff),
+                                              execution_options={"synchronize_session": False}).rowcount
                 empty = ~exists().where(TurnRow.session_id == ChatSession.id)
-                removed["sessions"] = db.execute(
-                    delete(ChatSession).where(ChatSession.updated < cutoff, empty)).rowcount
+                removed["sessions"] = db.execute(delete(ChatSession).where(ChatSession.updated < cutoff, empty),
+                                                 execution_options={"synchronize_session": False}).rowcount
             stale = datetime.now(timezone.utc).timestamp() - 86_400
-            removed["rate_buckets"] = db.execute(delete(RateBucket).where(RateBucket.tat < stale)).rowcount
+            removed["rate_buckets"] = db.execute(delete(RateBucket).where(RateBucket.tat < stale),
+                                                 execution_options={"synchronize_session": False}).rowcount
+            if dry_run:
+                db.rollback()
+            else:
+                db.commit()
         return removed
