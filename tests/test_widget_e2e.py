@@ -80,7 +80,8 @@ def server(tools, index_settings, tmp_path_factory):
     env = {"INBURGERING_INDEX_DIR": str(index_settings.index_dir),
            "INBURGERING_CACHE_DIR": str(index_settings.cache_dir),
            "INBURGERING_DB_URL": db_url, "INBURGERING_PAGE_API_KEY": PAGE_KEY,
-           "INBURGERING_API_KEYS": json.dumps([k.model_dump() for k in keys])}
+           "INBURGERING_API_KEYS": json.dumps([k.model_dump() for k in keys]),
+           "INBURGERING_PUBLIC_DOCS": "true"}  # with keys, a browser reaches /docs only when made public
     with uvicorn_server(env, port=port) as url:
         yield {"base": url, "host": host, "db_url": db_url}
     host.server.shutdown()
