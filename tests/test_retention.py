@@ -59,3 +59,21 @@ def test_retention_can_be_set_and_zero_keeps_everything(tmp_path):
     assert store.purge(0, 0, 0)["audit"] == 0 and len(store.audit_log()) == 3
     assert store.purge(30, 30, 30) == {"audit": 2, "turns": 1, "sessions": 1, "feedback": 2, "rate_buckets": 0}
     store.close()
+
+
+def test_an_older_database_gets_the_one_feedback_per_answer_index_keeping_the_latest(tmp_path):
+    from sqlalchemy import text
+
+    db_url = f"sqlite:///{tmp_path / 'old.sqlite3'}"
+    store = Store(db_url)
+    with store.engine.begin() as conn:  # as a database made before issue 12: no unique index, duplicates
+        conn.execute(text("DROP INDEX uq_feedback_answer_id"))
+        for rating in ("up", "down"):
+            conn.execute(text("INSERT INTO feedback (answer_id, rating, channel, created) "
+                              "VALUES ('a1', :r, 'api', CURRENT_TIMESTAMP)"), {"r": rating})
+    store.close()
+    upgraded = Store(db_url)
+    assert [f.rating for f in upgraded.feedback("a1")] == ["down"]
+    upgraded.add_feedback("a1", "up", None, "api", None)
+    assert [f.rating for f in upgraded.feedback("a1")] == ["up"]
+    upgraded.close()
