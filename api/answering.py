@@ -64,8 +64,11 @@ class Answering:
         return answer
 
     def feedback(self, answer_id: str, rating: str, comment: str | None, caller: Caller) -> int:
-        """Store feedback on a known answer (comments are redacted too)."""
-        if not self.state.store.answer_exists(answer_id):
+        """Store feedback on an answer given to this caller's key (comments are redacted too).
+
+        One rating per answer: a second one replaces the first.
+        """
+        if not self.state.store.answer_exists(answer_id, caller.key_id, check_key=True):
             raise ServiceError(404, "Onbekend antwoord (answer_id): op dit antwoord kan geen feedback worden gegeven.")
         text = redact(comment).text.strip() if comment else None
         row = self.state.store.add_feedback(answer_id, rating, text or None, caller.channel, caller.key_id)

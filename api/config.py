@@ -26,6 +26,16 @@ class ServiceSettings(Settings):
     cors_origins: list[str] = Field(default_factory=list)
     rate_limit_per_minute: int = 60
     rate_limit_burst: int = 20
+    # Without keys (open mode) every client address gets this limit.
+    open_rate_limit_per_minute: int = 60
+    open_rate_limit_burst: int = 20
+    # With keys, /metrics and /docs + /openapi.json need a key too unless these are set.
+    public_metrics: bool = False
+    public_docs: bool = False
+    # Retention in days (0: keep forever); `inburgering purge` deletes what is older.
+    retention_audit_days: int = 365
+    retention_turns_days: int = 90
+    retention_feedback_days: int = 365
     max_question_chars: int = 2000
     max_history: int = 20
     max_body_bytes: int = 65_536

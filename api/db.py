@@ -3,21 +3,28 @@ from __future__ import annotations
 
 import logging
 import uuid
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from sqlalchemy import (
     JSON,
     Boolean,
+    Float,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
+    case,
     create_engine,
+    delete,
     event,
+    exists,
     func,
     select,
+    update,
 )
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, sessionmaker
 
@@ -63,6 +70,9 @@ class FeedbackRow(Base):
     """A thumbs up or down on an answer, from the widget, the API or Teams."""
 
     __tablename__ = "feedback"
+    # One rating per answer: a second one replaces the first, so a retry (or a click on two replicas)
+    # lands once. Declared here and also created on older databases (see Store.__init__).
+    __table_args__ = (Index("uq_feedback_answer_id", "answer_id", unique=True),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     answer_id: Mapped[str] = mapped_column(String(64), index=True)
     rating: Mapped[str] = mapped_column(String(4))
@@ -102,11 +112,32 @@ class ApiKeyRow(Base):
     created: Mapped[datetime] = mapped_column(default=_now)
 
 
+class RateBucket(Base):
+    """A rate limit shared by every process on this database: the theoretical arrival time (GCRA)."""
+
+    __tablename__ = "rate_buckets"
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    tat: Mapped[float] = mapped_column(Float)
+
+
+def _without_nul(value):
+    """PostgreSQL text cannot hold NUL; SQLite can. Both drop it, so both behave the same."""
+    if isinstance(value, str):
+        return value.replace("\x00", "") if "\x00" in value else value
+    if isinstance(value, dict):
+        return {k: _without_nul(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(_without_nul(v) for v in value)
+    return value
+
+
 def make_engine(db_url: str) -> Engine:
     """An engine for `db_url`; SQLite gets WAL, a busy timeout and its directory created."""
     url = make_url(db_url)
     if url.get_backend_name() != "sqlite":
-        return create_engine(db_url, pool_pre_ping=True, future=True)
+        engine = create_engine(db_url, pool_pre_ping=True, future=True)
+        _strip_nul(engine)
+        return engine
     if url.database and url.database != ":memory:":
         Path(url.database).parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(db_url, connect_args={"check_same_thread": False, "timeout": 30})
@@ -119,7 +150,14 @@ def make_engine(db_url: str) -> Engine:
         cur.execute("PRAGMA foreign_keys=ON")
         cur.close()
 
+    _strip_nul(engine)
     return engine
+
+
+def _strip_nul(engine: Engine) -> None:
+    @event.listens_for(engine, "before_cursor_execute", retval=True)
+    def _clean(conn, cursor, statement, parameters, context, executemany):
+        return statement, _without_nul(parameters)
 
 
 class Store:
@@ -129,6 +167,28 @@ class Store:
         self.engine = make_engine(db_url)
         Base.metadata.create_all(self.engine)
         self._session = sessionmaker(self.engine, expire_on_commit=False)
+        self._upgrade()
+
+    def _upgrade(self) -> None:
+        """Bring a database made by an earlier version up to date (the one-feedback-per-answer index)."""
+        index = next(i for i in FeedbackRow.__table__.indexes if i.name == "uq_feedback_answer_id")
+        try:
+            with self.engine.begin() as conn:
+                if self.engine.dialect.has_index(conn, "feedback", index.name):
+                    return
+                keep = select(func.max(FeedbackRow.id)).group_by(FeedbackRow.answer_id).scalar_subquery()
+                conn.execute(delete(FeedbackRow).where(FeedbackRow.id.not_in(keep)))
+                index.create(conn, checkfirst=True)
+        except SQLAlchemyError as exc:  # another replica may be doing the same at this moment
+            log.warning("feedback index not created: %s", exc)
+
+    @property
+    def _insert(self):
+        if self.engine.dialect.name == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert
+        else:
+            from sqlalchemy.dialects.sqlite import insert
+        return insert
 
     def close(self) -> None:
         """Release the connection pool."""
@@ -197,23 +257,23 @@ class Store:
 
     # -- feedback and audit ---------------------------------------------------------------------
 
-    def answer_exists(self, answer_id: str) -> bool:
-        """Whether an answer with this id was given (it is in the audit log)."""
+    def answer_exists(self, answer_id: str, key_id: str | None = None, check_key: bool = False) -> bool:
+        """Whether an answer with this id was given (it is in the audit log), to `key_id` if checked."""
+        query = select(AuditRow.id).where(AuditRow.answer_id == answer_id)
+        if check_key:
+            query = query.where(AuditRow.key_id.is_(None) if key_id is None else AuditRow.key_id == key_id)
         with self._session() as db:
-            return db.scalar(select(AuditRow.id).where(AuditRow.answer_id == answer_id)) is not None
+            return db.scalar(query) is not None
 
     def add_feedback(self, answer_id: str, rating: str, comment: str | None, channel: str,
                      key_id: str | None) -> FeedbackRow:
-        """Store the rating of one answer by one key: a later click replaces the earlier one."""
+        """Store the feedback on an answer; a later rating of the same answer replaces the earlier one."""
+        values = {"rating": rating, "comment": comment, "channel": channel, "key_id": key_id, "created": _now()}
+        statement = (self._insert(FeedbackRow).values(answer_id=answer_id, **values)
+                     .on_conflict_do_update(index_elements=["answer_id"], set_=values))
         with self._session() as db, db.begin():
-            row = db.scalar(select(FeedbackRow).where(
-                FeedbackRow.answer_id == answer_id, FeedbackRow.channel == channel,
-                FeedbackRow.key_id.is_(None) if key_id is None else FeedbackRow.key_id == key_id))
-            if row is None:
-                row = FeedbackRow(answer_id=answer_id, channel=channel, key_id=key_id)
-                db.add(row)
-            row.rating, row.comment, row.created = rating, comment, _now()
-            return row
+            db.execute(statement)
+            return db.scalar(select(FeedbackRow).where(FeedbackRow.answer_id == answer_id))
 
     def feedback(self, answer_id: str | None = None) -> list[FeedbackRow]:
         """Feedback records, optionally for one answer, oldest first."""
@@ -246,3 +306,64 @@ class Store:
         with self._session() as db, db.begin():
             db.add(ApiKeyRow(id=key_id, sha256=sha256, origins=origins or [],
                              rate_per_minute=rate_per_minute))
+
+    def api_key_by_hash(self, sha256: str) -> ApiKeyRow | None:
+        """The active key with this hash (a key made on another replica is found at once)."""
+        with self._session() as db:
+            return db.scalar(select(ApiKeyRow).where(ApiKeyRow.sha256 == sha256, ApiKeyRow.active.is_(True)))
+
+    # -- shared rate limit ----------------------------------------------------------------------
+
+    def take_token(self, key: str, interval: float, tolerance: float, now: float) -> float:
+        """One request against `key`'s limit (GCRA); 0 when allowed, else the seconds to wait.
+
+        One conditional UPDATE does the check and the take, so replicas on one database cannot both
+        spend the last token.
+        """
+        pushed = case((RateBucket.tat > now, RateBucket.tat), else_=now) + interval
+        # RETURNING says what happened: rowcount of an INSERT ... ON CONFLICT is not reliable everywhere.
+        take = (update(RateBucket).where(RateBucket.key == key, pushed - now <= tolerance)
+                .values(tat=pushed).returning(RateBucket.key)
+                .execution_options(synchronize_session=False))
+        create = (self._insert(RateBucket).values(key=key, tat=now + interval)
+                  .on_conflict_do_nothing(index_elements=["key"]).returning(RateBucket.key))
+        with self._session() as db, db.begin():
+            if db.execute(take).first() is not None:
+                return 0.0
+            if db.execute(create).first() is not None or db.execute(take).first() is not None:
+                return 0.0
+            tat = db.scalar(select(RateBucket.tat).where(RateBucket.key == key)) or now
+            return max(tat + interval - now - tolerance, 0.001)
+
+    # -- retention ------------------------------------------------------------------------------
+
+    def purge(self, audit_days: int, turns_days: int, feedback_days: int,
+              dry_run: bool = False) -> dict[str, int]:
+        """Delete rows older than their retention (0 days: keep forever); returns the counts removed."""
+        removed = {"audit": 0, "turns": 0, "sessions": 0, "feedback": 0, "rate_buckets": 0}
+        now = _now()
+        with self._session() as db:
+            db.begin()
+            if audit_days > 0:
+                removed["audit"] = db.execute(
+                    delete(AuditRow).where(AuditRow.created < now - timedelta(days=audit_days)),
+                    execution_options={"synchronize_session": False}).rowcount
+            if feedback_days > 0:
+                removed["feedback"] = db.execute(
+                    delete(FeedbackRow).where(FeedbackRow.created < now - timedelta(days=feedback_days)),
+                    execution_options={"synchronize_session": False}).rowcount
+            if turns_days > 0:
+                cutoff = now - timedelta(days=turns_days)
+                removed["turns"] = db.execute(delete(TurnRow).where(TurnRow.created < cutoff),
+                                              execution_options={"synchronize_session": False}).rowcount
+                empty = ~exists().where(TurnRow.session_id == ChatSession.id)
+                removed["sessions"] = db.execute(delete(ChatSession).where(ChatSession.updated < cutoff, empty),
+                                                 execution_options={"synchronize_session": False}).rowcount
+            stale = datetime.now(timezone.utc).timestamp() - 86_400
+            removed["rate_buckets"] = db.execute(delete(RateBucket).where(RateBucket.tat < stale),
+                                                 execution_options={"synchronize_session": False}).rowcount
+            if dry_run:
+                db.rollback()
+            else:
+                db.commit()
+        return removed

@@ -62,26 +62,62 @@ def require_json(request: Request) -> None:
         raise HTTPException(415, NOT_JSON)
 
 
-def authenticate(request: Request, state: StateDep,
-                 presented: Annotated[str | None, Depends(_api_key_header)]) -> Caller:
-    """The caller of a /v1 request: key checked (if keys are configured), site checked, rate limited."""
-    keys = state.keys
-    if not keys.required:
-        return Caller(channel="api")
+def _presented_key(request: Request, presented: str | None) -> str | None:
+    """The key from X-API-Key, else from `Authorization: Bearer …`."""
     auth = request.headers.get("authorization", "")
     if not presented and auth.lower().startswith("bearer "):
         presented = auth[7:]
-    key = keys.lookup(presented)
-    if key is None:
-        raise HTTPException(401, NO_KEY, headers={"WWW-Authenticate": "ApiKey"})
-    if key.origins and not _from_allowed_site(request, key.origins):
-        raise HTTPException(403, WRONG_SITE)
-    wait = state.limiter.take(key.id, key.rate_per_minute)
+    return presented
+
+
+def _limit(state: ServiceState, bucket: str, per_minute: int | None = None, burst: int | None = None) -> None:
+    """429 with a Dutch message and Retry-After when `bucket` has no token left."""
+    wait = state.limiter.take(bucket, per_minute, burst)
     if wait > 0:
         state.metrics.rate_limited.inc()
         seconds = max(1, math.ceil(wait))
         raise HTTPException(429, TOO_MANY.format(seconds=seconds), headers={"Retry-After": str(seconds)})
+
+
+def authenticate(request: Request, state: StateDep,
+                 presented: Annotated[str | None, Depends(_api_key_header)]) -> Caller:
+    """The caller of a /v1 request: key checked (if keys are configured), site checked, rate limited.
+
+    Without keys (open mode) each client address has its own limit.
+    """
+    keys = state.keys
+    if not keys.required:
+        host = request.client.host if request.client else "unknown"
+        _limit(state, f"ip:{host}", state.settings.open_rate_limit_per_minute, state.settings.open_rate_limit_burst)
+        return Caller(channel="api")
+    key = keys.lookup(_presented_key(request, presented))
+    if key is None:
+        raise HTTPException(401, NO_KEY, headers={"WWW-Authenticate": "ApiKey"})
+    if key.origins and not _from_allowed_site(request, key.origins):
+        raise HTTPException(403, WRONG_SITE)
+    _limit(state, f"key:{key.id}", key.rate_per_minute)
     return Caller(channel="api", key_id=key.id)
+
+
+def operator_access(request: Request, state: StateDep, public: bool,
+                    presented: str | None) -> None:
+    """/metrics and /docs follow the API's keys unless made public in the settings."""
+    if public or not state.keys.required:
+        return
+    if state.keys.lookup(_presented_key(request, presented)) is None:
+        raise HTTPException(401, NO_KEY, headers={"WWW-Authenticate": "ApiKey"})
+
+
+def metrics_access(request: Request, state: StateDep,
+                   presented: Annotated[str | None, Depends(_api_key_header)]) -> None:
+    """Access to /metrics (setting public_metrics)."""
+    operator_access(request, state, state.settings.public_metrics, presented)
+
+
+def docs_access(request: Request, state: StateDep,
+                presented: Annotated[str | None, Depends(_api_key_header)]) -> None:
+    """Access to /docs and /openapi.json (setting public_docs)."""
+    operator_access(request, state, state.settings.public_docs, presented)
 
 
 def _from_allowed_site(request: Request, origins: tuple[str, ...]) -> bool:

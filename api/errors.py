@@ -80,7 +80,9 @@ def validation_message(errors: list[dict]) -> str:
 
 
 async def _on_validation(request: Request, exc: RequestValidationError) -> JSONResponse:
-    log.info("validation error on %s: %s", request.url.path, exc.errors())
+    # Only where and what: the rejected input may hold personal data that was never redacted.
+    log.info("validation error on %s: %s", request.url.path,
+             [(e.get("type"), e.get("loc")) for e in exc.errors()])
     return JSONResponse({"detail": validation_message(list(exc.errors()))}, status_code=422)
 
 

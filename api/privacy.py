@@ -1,23 +1,43 @@
-"""Remove personal data (BSN, e-mail, phone, IBAN, date of birth) from text before it is used or stored."""
+"""Remove personal data (BSN, e-mail, phone, IBAN, date of birth) from text before it is used or stored.
+
+Checksums come from python-stdnum (`nl.bsn`: the elfproef; `iban`: mod 97), so a nine-digit case
+number or a code that merely looks like an IBAN is left alone.
+"""
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
 
+from stdnum import iban as stdnum_iban
+from stdnum.nl import bsn as stdnum_bsn
+
 _MONTHS = ("januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december|"
            "jan|feb|mrt|apr|jun|jul|aug|sep|sept|okt|nov|dec")
-_DATE = (r"(?:\d{1,2}[-/.]\d{1,2}[-/.](?:\d{4}|\d{2})"
+_DATE = (r"(?:\d{1,2}[-/.]\d{1,2}[-/.](?:\d{4}|\d{2})(?!\d)"
          rf"|\d{{1,2}}\s+(?:{_MONTHS})\.?\s+\d{{4}}"
          r"|\d{4}-\d{2}-\d{2})")
-# Only a date introduced as a birth date: other dates ("per 1 januari 2022") are the subject matter.
+# A date introduced as a birth date is one, whatever its year.
 _BIRTH_DATE = re.compile(
-    rf"\b(?P<lead>(?:geboren(?:\s+op)?|geb\.?|geboortedatum|geb\.\s*datum|d\.?o\.?b\.?)\s*:?\s*)(?P<value>{_DATE})",
+    r"\b(?P<lead>(?:geboren(?:\s+op)?|geb\.?\s*datum|geb\.?|geboortedatum|gebdat|d\.?o\.?b\.?|date\s+of\s+birth)"
+    rf"\s*:?\s*)(?P<value>{_DATE})",
+    re.IGNORECASE)
+# A full date (day, month, year) before 2000 without a lead: the rules here date from 2007 on, so in a
+# question such a date describes a person. Later dates ("per 1 januari 2022") are the subject matter.
+_OLD_FULL_DATE = re.compile(
+    r"(?<![\w.-])(?:\d{1,2}[-/.]\d{1,2}[-/.](?:19\d{2})"
+    rf"|\d{{1,2}}\s+(?:{_MONTHS})\.?\s+19\d{{2}}|19\d{{2}}-\d{{2}}-\d{{2}})(?![\w-])",
     re.IGNORECASE)
 _EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
-_IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?:\s?[A-Z0-9]{4}){2,7}(?:\s?[A-Z0-9]{1,3})?\b", re.IGNORECASE)
-# Dutch numbers: 0 + nine digits, or +31 / 0031 + nine digits, with optional spaces or dashes.
-_PHONE = re.compile(r"(?<![\w+])(?:(?:\+|00)31[\s-]?(?:\(0\)[\s-]?)?|\(?0)[1-9](?:\)?[\s-]?\d){8}(?!\d)")
-_NINE_DIGITS = re.compile(r"(?<![\d.])(?:\d{9}|\d{4}\.\d{2}\.\d{3}|\d{3}[ .]\d{3}[ .]\d{3})(?![\d])")
+# An IBAN start; the rest is checked by growing groups (see _iban_spans), so a following word is not
+# swallowed into the candidate ("NL91 ABNA 0417 1643 00 voor" must still be found).
+_IBAN_START = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{2}\d{2}")
+_IBAN_PART = re.compile(r"[ -]?[A-Za-z0-9]")
+# Dutch numbers: 0 + nine digits, or +31 / 0031 + nine digits, separated by spaces, dashes or dots.
+_PHONE = re.compile(r"(?<![\w+])(?:(?:\+|00)31[\s.-]?(?:\(0\)[\s.-]?)?|\(?0)[1-9](?:\)?[\s.-]?\d){8}(?!\d)")
+# Other countries: + and a country code, then 7 to 12 digits.
+_PHONE_INTL = re.compile(r"(?<![\w+])\+[1-9]\d{0,2}(?:[\s.-]?\(?\d\)?){7,12}(?![\d])")
+# Nine digits in any grouping with single spaces, dots or dashes, not part of a longer number.
+_NINE_DIGITS = re.compile(r"(?<!\d)(?<!\d[ .,-])\d(?:[ .-]?\d){8}(?![ .,-]?\d)")
 
 # A placeholder without words: a label such as "[BSN]" would steer retrieval towards passages about BSNs.
 PLACEHOLDER = "[…]"
@@ -39,21 +59,39 @@ class Redaction:
 
 
 def is_bsn(digits: str) -> bool:
-    """The elfproef: 9 digits whose weighted sum (9..2, and -1 for the last) is divisible by 11."""
-    if len(digits) != 9 or not digits.isdigit() or digits == "000000000":
-        return False
-    total = sum(int(d) * w for d, w in zip(digits[:8], range(9, 1, -1), strict=True)) - int(digits[8])
-    return total % 11 == 0
+    """Nine digits that pass the elfproef (python-stdnum's nl.bsn); separators are ignored."""
+    compact = re.sub(r"[\s.-]", "", digits)
+    return len(compact) == 9 and compact.isdigit() and compact != "000000000" and stdnum_bsn.is_valid(compact)
 
 
 def is_iban(candidate: str) -> bool:
-    """An IBAN with a valid mod-97 check (so ordinary codes are left alone)."""
-    s = re.sub(r"\s", "", candidate).upper()
-    if not 15 <= len(s) <= 34 or not s[2:4].isdigit():
-        return False
-    rearranged = s[4:] + s[:4]
-    number = "".join(str(int(ch, 36)) for ch in rearranged)
-    return int(number) % 97 == 1
+    """An IBAN with a valid country format and mod-97 check (python-stdnum), in any case or grouping."""
+    return stdnum_iban.is_valid(re.sub(r"[\s-]", "", candidate).upper())
+
+
+def _iban_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of every valid IBAN: the longest checksum-valid run of groups from each start."""
+    spans, pos = [], 0
+    while (m := _IBAN_START.search(text, pos)) is not None:
+        ends, at, count = [], m.end(), 4
+        while count < 34 and (part := _IBAN_PART.match(text, at)) is not None:
+            at, count = part.end(), count + 1
+            if count >= 15:
+                ends.append(at)
+        end = next((e for e in reversed(ends) if is_iban(text[m.start():e])), None)
+        if end is None:
+            pos = m.start() + 1
+            continue
+        spans.append((m.start(), end))
+        pos = end
+    return spans
+
+
+def _replace_ibans(text: str, kinds: list[str]) -> str:
+    for start, end in reversed(_iban_spans(text)):
+        text = text[:start] + PLACEHOLDER + text[end:]
+        kinds.append("iban")
+    return text
 
 
 def redact(text: str) -> Redaction:
@@ -72,10 +110,12 @@ def redact(text: str) -> Redaction:
 
     steps = [
         sub(_BIRTH_DATE, "birth_date", group="value"),
+        sub(_OLD_FULL_DATE, "birth_date"),
         sub(_EMAIL, "email"),
-        sub(_IBAN, "iban", check=is_iban),
+        lambda s: _replace_ibans(s, kinds),
         sub(_PHONE, "phone"),
-        sub(_NINE_DIGITS, "bsn", check=lambda v: is_bsn(re.sub(r"\D", "", v))),
+        sub(_PHONE_INTL, "phone"),
+        sub(_NINE_DIGITS, "bsn", check=is_bsn),
     ]
     for step in steps:
         text = step(text)

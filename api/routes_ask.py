@@ -1,13 +1,16 @@
 """Questions: one-off (/v1/ask), chat with server-side history (/v1/chat), stored sessions."""
 from __future__ import annotations
 
-from fastapi import APIRouter, HTTPException
+from typing import Annotated
+
+from fastapi import APIRouter, HTTPException, Path
 
 from api.deps import AnsweringDep, CallerDep, JsonBody, StateDep
 from api.schemas import (
     AnswerOut,
     AskRequest,
     ChatRequest,
+    NO_NUL_PATTERN,
     ErrorOut,
     SessionOut,
     TurnOut,
@@ -34,7 +37,7 @@ def chat(body: ChatRequest, caller: CallerDep, answering: AnsweringDep) -> Answe
 
 
 @router.get("/sessions/{session_id}", response_model=SessionOut, responses=ERRORS)
-def session(session_id: str, caller: CallerDep, state: StateDep) -> SessionOut:
+def session(session_id: Annotated[str, Path(pattern=NO_NUL_PATTERN)], caller: CallerDep, state: StateDep) -> SessionOut:
     """Een opgeslagen gesprek met alle vragen en antwoorden."""
     row = state.store.get_session(session_id)
     if row is None or row.key_id != caller.key_id:

@@ -1,12 +1,12 @@
 """Liveness, readiness and Prometheus metrics."""
 from __future__ import annotations
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Depends, Response
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST
 
-from api.deps import StateDep
-from api.schemas import StatusOut
+from api.deps import StateDep, metrics_access
+from api.schemas import ErrorOut, StatusOut
 from api.state import LOADING
 
 router = APIRouter(tags=["beheer"])
@@ -27,7 +27,8 @@ def readyz(state: StateDep):
     return JSONResponse(body.model_dump(), status_code=503)
 
 
-@router.get("/metrics", response_class=Response, responses={200: {"content": {CONTENT_TYPE_LATEST: {}}}})
+@router.get("/metrics", response_class=Response, dependencies=[Depends(metrics_access)],
+            responses={200: {"content": {CONTENT_TYPE_LATEST: {}}}, 401: {"model": ErrorOut}})
 def metrics(state: StateDep) -> Response:
-    """Prometheus-metrieken: verzoeken, latentie, antwoorden, weigeringen."""
+    """Prometheus-metrieken: verzoeken, latentie, antwoorden, weigeringen (met een sleutel zodra die er zijn)."""
     return Response(state.metrics.render(), media_type=CONTENT_TYPE_LATEST)

@@ -1,6 +1,7 @@
 """POST /api/messages: the Bot Framework / Teams endpoint, JWT-validated by the Agents SDK."""
 from __future__ import annotations
 
+import functools
 import logging
 
 from fastapi import APIRouter, Request
@@ -14,9 +15,46 @@ from pydantic import ValidationError
 router = APIRouter(include_in_schema=False)
 log = logging.getLogger(__name__)
 
+NOT_SIGNED_IN = "Niet aangemeld: dit verzoek heeft geen geldig Teams-token."
+
+
+def teams_auth(func):
+    """The SDK's JWT check, with every refusal a Dutch 401 {"detail": …}.
+
+    The SDK answers an odd token with a KeyError (no "kid" in its header) and refusals in English
+    {"error": …}; a failure inside the handler itself is not a refusal and goes to the error handlers.
+    """
+
+    @functools.wraps(func)
+    async def entered(request: Request, *args, **kwargs):
+        request.state.teams_token_accepted = True
+        return await func(request, *args, **kwargs)
+
+    checked = jwt_authorization_decorator(entered)
+
+    @functools.wraps(func)
+    async def wrapper(request: Request, *args, **kwargs):
+        try:
+            response = await checked(request, *args, **kwargs)
+        except Exception as exc:
+            if getattr(request.state, "teams_token_accepted", False):
+                raise
+            log.info("teams token refused: %s: %s", type(exc).__name__, exc)
+            return _refused()
+        if not getattr(request.state, "teams_token_accepted", False) and response.status_code >= 400:
+            log.info("teams token refused with %d", response.status_code)
+            return _refused()
+        return response
+
+    return wrapper
+
+
+def _refused() -> JSONResponse:
+    return JSONResponse({"detail": NOT_SIGNED_IN}, status_code=401, headers={"WWW-Authenticate": "Bearer"})
+
 
 @router.post("/api/messages")
-@jwt_authorization_decorator
+@teams_auth
 async def messages(request: Request):
     """Hand the activity to the agent application (the decorator has checked the token)."""
     bot = request.app.state.teams

@@ -5,16 +5,42 @@ import re
 from datetime import date
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field, StringConstraints, field_validator
+from pydantic import AfterValidator, BaseModel, Field, StringConstraints, field_validator
 
 MAX_QUESTION_CHARS = 2000
 MAX_HISTORY = 20
 SCOPE_PATTERN = r"^(national|regio:[a-z0-9-]+|gemeente:[a-z0-9-]+)$"
 _SCOPE_RE = re.compile(SCOPE_PATTERN)
 
-Question = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_QUESTION_CHARS)]
-EarlierQuestion = Annotated[str, StringConstraints(max_length=MAX_QUESTION_CHARS)]
-SessionId = Annotated[str, StringConstraints(min_length=1, max_length=400)]
+# The schema says what the server checks: Python's str.strip() whitespace (which is what is stripped)
+# written out, so schema-driven clients and fuzzers agree with the server on what "empty" is; and no NUL,
+# which PostgreSQL cannot store.
+_SPACE = r"\t\n\v\f\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+QUESTION_PATTERN = rf"^[^\x00]*[^\x00{_SPACE}][^\x00]*$"
+NO_NUL_PATTERN = r"^[^\x00]*$"
+_QUESTION_RE = re.compile(QUESTION_PATTERN)
+NUL_MESSAGE = "bevat een ongeldig teken (NUL, \\u0000)"
+
+
+def _no_nul(value: str) -> str:
+    if "\x00" in value:
+        raise ValueError(NUL_MESSAGE)
+    return value
+
+
+def _question(value: str) -> str:
+    _no_nul(value)
+    if not _QUESTION_RE.match(value):
+        raise ValueError("is leeg")
+    return value.strip()
+
+
+Question = Annotated[str, StringConstraints(max_length=MAX_QUESTION_CHARS), AfterValidator(_question),
+                     Field(json_schema_extra={"pattern": QUESTION_PATTERN})]
+EarlierQuestion = Annotated[str, StringConstraints(max_length=MAX_QUESTION_CHARS), AfterValidator(_no_nul),
+                            Field(json_schema_extra={"pattern": NO_NUL_PATTERN})]
+SessionId = Annotated[str, StringConstraints(min_length=1, max_length=400), AfterValidator(_no_nul),
+                      Field(json_schema_extra={"pattern": NO_NUL_PATTERN})]
 
 
 def _check_date(value: str | None) -> str | None:
@@ -62,9 +88,11 @@ class ChatRequest(_Filters):
 class FeedbackRequest(BaseModel):
     """A thumbs up or down on an answer."""
 
-    answer_id: Annotated[str, StringConstraints(min_length=1, max_length=64)]
+    answer_id: Annotated[str, StringConstraints(min_length=1, max_length=64), AfterValidator(_no_nul),
+                         Field(json_schema_extra={"pattern": NO_NUL_PATTERN})]
     rating: Literal["up", "down"]
-    comment: Annotated[str, StringConstraints(max_length=MAX_QUESTION_CHARS)] | None = None
+    comment: Annotated[str, StringConstraints(max_length=MAX_QUESTION_CHARS), AfterValidator(_no_nul),
+                       Field(json_schema_extra={"pattern": NO_NUL_PATTERN})] | None = None
 
 
 class CitationOut(BaseModel):

@@ -1,11 +1,11 @@
-"""API keys (kept as sha256 only) and a per-key token-bucket rate limit."""
+"""API keys (kept as sha256 only) and rate limits shared by every process on the same database."""
 from __future__ import annotations
 
 import hashlib
 import secrets
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from api.config import ServiceSettings
 from api.db import Store
@@ -64,41 +64,36 @@ class KeyRegistry:
         return bool(self._keys)
 
     def lookup(self, presented: str | None) -> ApiKey | None:
-        """The key matching `presented`, or None."""
+        """The key matching `presented`, or None; a key unknown here is looked up in the database."""
         if not presented:
             return None
         self._maybe_refresh()
-        return self._keys.get(hash_key(presented.strip()))
+        digest = hash_key(presented.strip())
+        found = self._keys.get(digest)
+        if found is None and (row := self.store.api_key_by_hash(digest)) is not None:
+            found = ApiKey(row.id, tuple(row.origins or ()), row.rate_per_minute)
+            with self._lock:
+                self._keys[digest] = found
+        return found
 
     def origins(self) -> set[str]:
         """All web sites any key is limited to (they join the CORS allowlist)."""
         return {o for k in self._keys.values() for o in k.origins}
 
 
-@dataclass
-class _Bucket:
-    tokens: float
-    stamp: float = field(default_factory=time.monotonic)
-
-
 class RateLimiter:
-    """In-memory token buckets, one per key: `burst` requests at once, refilled per minute."""
+    """Token buckets (GCRA) kept in the service database, so replicas on one database share them.
 
-    def __init__(self, per_minute: int, burst: int) -> None:
+    `burst` requests may come at once; after that one per 60/`per_minute` seconds.
+    """
+
+    def __init__(self, store: Store, per_minute: int, burst: int) -> None:
+        self.store = store
         self.per_minute = per_minute
         self.burst = burst
-        self._buckets: dict[str, _Bucket] = {}
-        self._lock = threading.Lock()
 
-    def take(self, key_id: str, per_minute: int | None = None) -> float:
+    def take(self, key_id: str, per_minute: int | None = None, burst: int | None = None) -> float:
         """Take one token; return 0 when allowed, else the seconds to wait for the next token."""
-        rate = (per_minute or self.per_minute) / 60.0
-        now = time.monotonic()
-        with self._lock:
-            bucket = self._buckets.setdefault(key_id, _Bucket(tokens=float(self.burst), stamp=now))
-            bucket.tokens = min(float(self.burst), bucket.tokens + (now - bucket.stamp) * rate)
-            bucket.stamp = now
-            if bucket.tokens >= 1.0:
-                bucket.tokens -= 1.0
-                return 0.0
-            return (1.0 - bucket.tokens) / rate
+        interval = 60.0 / max(1, per_minute or self.per_minute)
+        tolerance = interval * max(1, burst or self.burst)
+        return self.store.take_token(key_id, interval, tolerance, time.time())

@@ -24,7 +24,7 @@ class ServiceState:
         self.store = Store(settings.db_url)
         self.metrics = Metrics()
         self.keys = KeyRegistry(settings, self.store)
-        self.limiter = RateLimiter(settings.rate_limit_per_minute, settings.rate_limit_burst)
+        self.limiter = RateLimiter(self.store, settings.rate_limit_per_minute, settings.rate_limit_burst)
         self.assistant = assistant
         self.error_nl: str | None = None
         self._loaded = threading.Event()

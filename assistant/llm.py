@@ -1,14 +1,18 @@
 """Optional LLM mode: an OpenAI-compatible endpoint writes the answer, then it is verified.
 
-A generated answer is shown only when every [n] refers to a passage that was given and every
-number, amount, percentage and date in it occurs in the passages it cites; otherwise the
-extractive answer stays, with a warning saying so.
+The model gets the passages the extractive answer rests on (not the top five: with five passages a
+small model dropped the [n] instruction). A generated answer is shown only when every [n] refers to
+a passage that was given, every number, amount, percentage and date in it occurs in the passages it
+cites next to what the answer says it counts, it has words of its own that the passages contain
+(not only markers, not the question repeated, not a list of headings), and a "ja"/"nee" agrees with
+the cited sentence; otherwise the extractive answer stays, with a warning saying so.
 """
 from __future__ import annotations
 
 import logging
 import re
 
+from assistant import llm_checks
 from inburgering.models import Answer, Hit
 
 log = logging.getLogger(__name__)
@@ -49,7 +53,7 @@ def _facts(text: str) -> set[str]:
     return {re.sub(r"[\s.]", "", m).replace(",", ".") for m in _FACT.findall(text)}
 
 
-def verify(text: str, hits: list[Hit]) -> list[str]:
+def verify(text: str, hits: list[Hit], question: str = "") -> list[str]:
     """Reasons the generated text cannot be shown (empty when it passes)."""
     problems = []
     marks = [int(m) for m in _MARK.findall(text)]
@@ -58,11 +62,25 @@ def verify(text: str, hits: list[Hit]) -> list[str]:
     bad = [m for m in marks if not 1 <= m <= len(hits)]
     if bad:
         problems.append(f"markers refer to passages that were not given: {bad}")
-    cited = " ".join(hits[m - 1].chunk.text for m in set(marks) if 1 <= m <= len(hits))
+    cited_hits = [hits[m - 1] for m in sorted(set(marks)) if 1 <= m <= len(hits)]
+    cited = "\n".join(h.chunk.text for h in cited_hits)
     unsupported = _facts(_MARK.sub("", text)) - _facts(cited)
     if unsupported:
         problems.append(f"numbers or dates not in the cited passages: {sorted(unsupported)}")
-    return problems
+    headings = [f"{h.chunk.document_title} > {h.chunk.section}" for h in hits] + \
+        [h.chunk.question for h in hits if h.chunk.question]
+    checks = [llm_checks.only_markers(text), llm_checks.lists_headings(text, headings)]
+    if cited_hits:
+        checks += [llm_checks.unsupported_words(text, question, cited),
+                   llm_checks.contradicts_source(text, cited), llm_checks.misattached_numbers(text, cited)]
+    return problems + [c for c in checks if c]
+
+
+def passages_for(answer: Answer, hits: list[Hit], limit: int = 3) -> list[Hit]:
+    """The passages the extractive answer cites, in its order; the best hits when it cites none."""
+    by_id = {h.chunk.chunk_id: h for h in hits}
+    ids = list(dict.fromkeys(c.chunk_id for c in answer.citations if c.chunk_id in by_id))
+    return [by_id[i] for i in ids][:limit] or hits[:limit]
 
 
 def generate_verified(assistant, answer: Answer, question: str, hits: list[Hit]) -> None:
@@ -70,7 +88,7 @@ def generate_verified(assistant, answer: Answer, question: str, hits: list[Hit])
     from assistant.compose import citation
 
     settings = assistant.settings
-    given = hits[:5]
+    given = passages_for(answer, hits)
     if not settings.llm_url:
         answer.warnings.append("LLM-modus is gevraagd maar er is geen taalmodel ingesteld; "
                                "dit is het letterlijke antwoord uit de bronnen.")
@@ -82,7 +100,7 @@ def generate_verified(assistant, answer: Answer, question: str, hits: list[Hit])
         log.warning("LLM endpoint failed: %s", exc)
         answer.warnings.append("Het taalmodel gaf geen antwoord; dit is het letterlijke antwoord uit de bronnen.")
         return
-    problems = verify(text, given)
+    problems = verify(text, given, question)
     if problems:
         log.warning("generated answer rejected: %s", "; ".join(problems))
         answer.warnings.append("Het door het taalmodel geschreven antwoord kon niet worden gecontroleerd "

@@ -122,7 +122,8 @@ class Assistant:
         answer = self._answer(question, resolved, hits, as_of, effective_scope, found.national)
         self._note_version(answer, resolved, as_of, effective_scope)
         answer.session_id = session_id
-        if (mode or self.settings.mode) == "llm" and not answer.refused:
+        # Only a confident answer is rewritten: an "uncertain" one stays the labelled passage.
+        if (mode or self.settings.mode) == "llm" and answer.status == "answer":
             self._generate(answer, resolved, hits)
         answer.latency_ms = int((time.perf_counter() - started) * 1000)
         return answer

@@ -34,9 +34,10 @@ def _register() -> None:
     app.command("ask")(ask_command)
     app.command("chat")(chat_command)
     # -- more commands are registered below (eval, api) --
-    from api.cli import serve_command
+    from api.cli import purge_command, serve_command
 
     app.command("serve")(serve_command)
+    app.command("purge")(purge_command)
     from eval.cli import bench_command, eval_command
 
     app.command("eval")(eval_command)

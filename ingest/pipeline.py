@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -63,6 +64,11 @@ def load_documents(corpus_dir: Path, report: IngestReport) -> list[SourceDocumen
         except LoadError as exc:
             log.warning("skipped %s: %s", meta.file, exc)
             report.skipped.append((meta.file, exc.message_nl))
+            continue
+        if not re.search(r"\w", loaded.text):  # e.g. a file of NUL bytes: it would give 0 chunks, silently
+            log.warning("skipped %s: no readable text", meta.file)
+            report.skipped.append((meta.file, f"Bestand '{meta.file}' bevat geen leesbare tekst "
+                                              "(bijvoorbeeld alleen NUL-bytes of lege tekens)."))
             continue
         docs.append(SourceDocument(meta=meta, text=loaded.text, pages=loaded.pages))
         report.documents.append(DocumentReport(meta.id, meta.version_date, meta.file,

@@ -97,7 +97,14 @@ def _remove_old_builds(index_dir: Path, keep: Path) -> None:
 def read_meta(index_dir: Path) -> dict | None:
     """index_meta.json of the live index, or None when there is none."""
     path = index_dir / "index_meta.json"
-    return json.loads(path.read_text()) if path.exists() else None
+    if not path.exists():
+        return None
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise IndexError_(f"index_meta.json at {index_dir} is unreadable ({exc}); re-run `inburgering ingest`",
+                          "De index is beschadigd of onvolledig en kan niet worden geladen. Voer "
+                          "`inburgering ingest` opnieuw uit.") from exc
 
 
 def read_chunks(index_dir: Path) -> list[Chunk]:
@@ -121,7 +128,18 @@ def load_index(index_dir: Path, embedder_name: str | None = None) -> IndexData:
             f"but {embedder_name!r} is configured; re-run `inburgering ingest`",
             f"De index is gebouwd met een ander embeddingmodel ({meta.get('embedder')}) dan is "
             f"ingesteld ({embedder_name}). Voer `inburgering ingest` opnieuw uit.")
-    root = index_dir.resolve()
+    try:
+        return _load_files(index_dir.resolve(), meta)
+    except Exception as exc:  # a truncated or overwritten file: say so plainly, no traceback for the user
+        raise IndexError_(
+            f"index at {index_dir} is damaged or incomplete ({type(exc).__name__}: {exc}); "
+            "re-run `inburgering ingest`",
+            "De index is beschadigd of onvolledig en kan niet worden geladen. Voer `inburgering ingest` "
+            "opnieuw uit.") from exc
+
+
+def _load_files(root: Path, meta: dict) -> IndexData:
+    """Read every file of an index directory into memory."""
     with open(root / "chunks.jsonl", encoding="utf-8") as f:
         chunks = [Chunk.from_dict(json.loads(line)) for line in f]
     glossary_path = root / "glossary.json"

@@ -28,7 +28,10 @@ def service_settings(index_settings, db_url: str, **overrides):
     """ServiceSettings over the test index with its own database."""
     from api.config import ServiceSettings
 
-    values = {**index_settings.model_dump(), "db_url": db_url, "warmup": False, **overrides}
+    # Open mode limits each address (20 at once): tests that fire many requests from one TestClient
+    # would hit it; the limit itself is tested with its own values (tests/test_hardening.py).
+    values = {**index_settings.model_dump(), "db_url": db_url, "warmup": False,
+              "open_rate_limit_burst": 10_000, **overrides}
     return ServiceSettings(**values)
 
 

@@ -58,3 +58,31 @@ def versioned_assistant(versioned_index):
     from assistant.service import Assistant
 
     return Assistant.from_settings(versioned_index[0])
+
+
+@pytest.fixture(scope="session")
+def postgres_cluster():
+    """One throw-away PostgreSQL server for the session (skips when it cannot be installed)."""
+    from tests.api_support import pg_bin, postgres_server, run_setup_script
+
+    if pg_bin() is None:
+        run_setup_script()
+    if pg_bin() is None:
+        pytest.skip("PostgreSQL server binaries not found (tests/setup_service_deps.sh could not install them)")
+    with postgres_server() as url:
+        yield url
+
+
+@pytest.fixture
+def fresh_postgres(postgres_cluster):
+    """The URL of a new, empty database on the session's PostgreSQL server."""
+    import uuid
+
+    from sqlalchemy import create_engine, text
+
+    name = f"wia_{uuid.uuid4().hex[:12]}"
+    engine = create_engine(postgres_cluster, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(text(f"CREATE DATABASE {name}"))
+    engine.dispose()
+    yield postgres_cluster.rsplit("/", 1)[0] + "/" + name

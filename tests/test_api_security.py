@@ -103,7 +103,7 @@ def test_rate_limit_per_key_with_dutch_message(assistant, index_settings, tmp_pa
         assert int(r.headers["retry-after"]) >= 1
         # Another key has its own bucket.
         assert client.get("/v1/documents", headers={"X-API-Key": SERVER_KEY}).status_code == 200
-        metrics = client.get("/metrics").text.splitlines()
+        metrics = client.get("/metrics", headers={"X-API-Key": SERVER_KEY}).text.splitlines()
         line = next(x for x in metrics if x.startswith("inburgering_rate_limited_total"))
         assert float(line.split()[-1]) >= 2
 
@@ -112,4 +112,7 @@ def test_open_mode_without_keys(assistant, index_settings, tmp_path):
     settings = service_settings(index_settings, f"sqlite:///{tmp_path / 'open.sqlite3'}")
     with TestClient(create_app(settings, assistant=assistant)) as c:
         r = c.post("/v1/ask", json=QUESTION, headers={"Origin": "http://localhost:5500"})
-        assert r.status_code == 200 and r.headers["access-control-allow-origin"] == "*"
+        assert r.status_code == 200 and r.headers["access-control-allow-origin"] == "http://localhost:5500"
+        # Open mode is for local use: a page on any other site may not call it from a browser.
+        r = c.post("/v1/ask", json=QUESTION, headers={"Origin": "https://elders.example"})
+        assert r.status_code == 200 and "access-control-allow-origin" not in r.headers

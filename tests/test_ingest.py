@@ -130,3 +130,36 @@ def test_an_index_built_with_another_embedder_is_refused(built):
     with pytest.raises(IndexError_) as err:
         load_index(settings.index_dir, "st:some-other-model")
     assert "ander embeddingmodel" in err.value.message_nl
+
+
+def test_a_file_of_nul_bytes_is_named_and_skipped(built, tmp_path):
+    settings, _ = built
+    extra = [{"id": "nul", "title": "Nul", "publisher": "x", "kind": "other", "scope": "national",
+              "version_date": "2024-01-01", "valid_from": "2024-01-01", "file": "nul.txt"}]
+    corpus = make_corpus(tmp_path / "corpus", extra)
+    (corpus / "nul.txt").write_bytes(b"\x00" * 4096)
+    report = ingest(Settings(corpus_dir=corpus, index_dir=tmp_path / "index", cache_dir=settings.cache_dir))
+    assert [f for f, _ in report.skipped] == ["nul.txt"]
+    assert "geen leesbare tekst" in report.skipped[0][1]
+    assert {d.document_id for d in report.documents} == set(SMALL)
+
+
+@pytest.mark.parametrize("damage", ["vectors.faiss", "chunks.jsonl", "index_meta.json"])
+def test_the_cli_says_in_dutch_that_a_damaged_index_cannot_be_loaded(built, tmp_path, damage):
+    import os
+    import subprocess
+    import sys
+
+    settings, _ = built
+    copy = tmp_path / "index"
+    shutil.copytree(settings.index_dir.resolve(), copy)
+    target = copy / damage
+    target.write_bytes(target.read_bytes()[: max(1, target.stat().st_size // 3)])  # truncated mid-file
+    env = {**os.environ, "INBURGERING_INDEX_DIR": str(copy), "INBURGERING_CACHE_DIR": str(settings.cache_dir)}
+    for command in (["ask", "Wat is het PIP?"], ["search", "PIP"]):
+        result = subprocess.run([sys.executable, "-c", "from inburgering.cli import app; app()", *command],
+                                cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+        assert result.returncode == 2, result.stderr
+        assert "Traceback" not in result.stderr + result.stdout
+        assert "beschadigd" in result.stderr or "kan niet worden geladen" in result.stderr, result.stderr
+        assert len(result.stderr.strip().splitlines()) <= 3

@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import json
+import re
 import threading
+from pathlib import Path
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
@@ -83,6 +85,33 @@ def test_extractive_is_the_default(llm_assistant):
 
 def test_verify_rules(assistant):
     hits = assistant.retriever.search(QUESTION, k=3)
-    assert verify("Zie de bron [1].", hits) == []
+    assert verify("Zie de bron [1].", hits)  # a marker with no statement of its own (issue 12)
     assert verify("Zonder bron.", hits)  # no markers at all
     assert any("numbers" in p for p in verify("Het is 99 % [1].", hits))
+
+
+REPLIES = json.loads((Path(__file__).parent / "data" / "llm_replies.json").read_text(encoding="utf-8"))["replies"]
+
+
+@pytest.mark.parametrize("case", REPLIES, ids=[f"{c['expect']}:{c['reply'][:40]}" for c in REPLIES])
+def test_recorded_replies_are_shown_or_rejected_by_the_right_rule(llm_assistant, case, caplog):
+    FakeOpenAI.reply = case["reply"]
+    extractive = llm_assistant.ask(case["question"])
+    with caplog.at_level("WARNING", logger="assistant.llm"):
+        answer = llm_assistant.ask(case["question"], mode="llm")
+    if case["expect"] == "shown":
+        assert answer.mode == "llm" and answer.answer == case["reply"], caplog.text
+        return
+    assert answer.mode == "extractive" and answer.answer == extractive.answer
+    assert any("niet worden gecontroleerd" in w for w in answer.warnings)
+    assert case["rule"] in caplog.text, caplog.text
+
+
+def test_the_model_gets_the_passages_the_extractive_answer_rests_on(llm_assistant):
+    FakeOpenAI.reply = "[1]"
+    extractive = llm_assistant.ask(QUESTION)
+    llm_assistant.ask(QUESTION, mode="llm")
+    prompt = FakeOpenAI.seen[-1]["body"]["messages"][1]["content"]
+    given = re.findall(r"^\[(\d+)\] ", prompt, flags=re.MULTILINE)
+    assert 1 <= len(given) <= max(1, len({c.chunk_id for c in extractive.citations}))
+    assert all(c.text in prompt for c in extractive.citations)

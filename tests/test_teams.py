@@ -198,6 +198,19 @@ def test_unauthenticated_requests_are_refused(client, connector, auth):
     assert len(connector.posts) == before
 
 
+def test_a_token_without_kid_or_otherwise_odd_is_a_dutch_401(client, connector):
+    now = int(time.time())
+    claims = {"iss": "https://api.botframework.com", "aud": APP_ID, "serviceurl": connector.url,
+              "nbf": now - 5, "iat": now - 5, "exp": now + 3600}
+    no_kid = jwt.encode(claims, SIGNING_KEY, algorithm="RS256")
+    unsigned = jwt.encode(claims, None, algorithm="none")
+    for bad in (no_kid, unsigned, "a.b.c", None):
+        r = post(client, message("Wat is het PIP?", connector.url, "5002"), connector.url, auth=bad)
+        assert r.status_code == 401, r.text
+        assert set(r.json()) == {"detail"} and "aangemeld" in r.json()["detail"]
+        assert "Traceback" not in r.text
+
+
 def test_tokens_with_wrong_signature_or_audience_are_refused(client, connector):
     now_posts = len(connector.posts)
     forged = token(connector.url, key=OTHER_KEY)

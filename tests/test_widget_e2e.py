@@ -106,8 +106,7 @@ def server(tools, index_settings, tmp_path_factory):
            "INBURGERING_CACHE_DIR": str(index_settings.cache_dir),
            "INBURGERING_DB_URL": db_url, "INBURGERING_PAGE_API_KEY": PAGE_KEY,
            "INBURGERING_API_KEYS": json.dumps([k.model_dump() for k in keys]),
-           # /docs is opened without a key below (the hardening branch closes it when keys exist)
-           "INBURGERING_PUBLIC_DOCS": "true"}
+           "INBURGERING_PUBLIC_DOCS": "true"}  # with keys, a browser reaches /docs only when made public
     with uvicorn_server(env, port=port) as url:
         yield {"base": url, "host": host, "db_url": db_url}
     host.server.shutdown()
