@@ -107,7 +107,8 @@ def test_summary_and_gate():
     failures = check(overall, Gates(min_refusal_recall=0.6))
     assert any(f.startswith("hit@5") for f in failures) and any(f.startswith("refusal_recall") for f in failures)
     perfect = {"hit@1": 1.0, "hit@5": 1.0, "mrr@10": 1.0, "must_contain": 1.0, "refusal_recall": 1.0,
-               "false_refusal_rate": 0.0, "invalid_citation_answers": 0}
+               "false_refusal_rate": 0.0, "invalid_citation_answers": 0, "declined_rate": 1.0,
+               "uncertain_rate": 0.0, "both_cited": 1.0}
     assert check(perfect) == [] and GATES.min_hit_at_5 <= 1.0
 
 
