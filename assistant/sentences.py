@@ -30,8 +30,8 @@ def candidate_sentences(chunk: Chunk) -> list[Sentence]:
     out = []
     for a, b in sentence_spans(chunk.text):
         s = chunk.text[a:b]
-        if chunk.question and chunk.question[:40] in s:
-            continue  # the question line itself answers nothing
+        if chunk.question and (chunk.question[:40] in s or " ".join(s.split()) in " ".join(chunk.question.split())):
+            continue  # the question line itself (any of its sentences) answers nothing
         if MARKER.fullmatch(s.strip()) or _LINKISH.match(s.strip()) or count_words(s) < 4:
             continue
         if a == 0 and chunk.role != "qa" and "\n" not in s and not s.rstrip().endswith((".", "?", "!")):

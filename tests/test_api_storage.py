@@ -6,7 +6,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import text
 
 from api.app import create_app
-from tests.api_support import pg_bin, postgres_server, run_setup_script, service_settings
+from tests.api_support import service_settings
 
 
 def _write_then_restart_and_read(index_settings, assistant, db_url: str) -> None:
@@ -42,14 +42,10 @@ def test_sqlite_uses_wal_and_survives_restart(index_settings, assistant, tmp_pat
         assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
 
 
-@pytest.fixture(scope="module")
-def postgres_url():
-    if pg_bin() is None:
-        run_setup_script()
-    if pg_bin() is None:
-        pytest.skip("PostgreSQL server binaries not found (tests/setup_service_deps.sh could not install them)")
-    with postgres_server() as url:
-        yield url
+@pytest.fixture
+def postgres_url(fresh_postgres):
+    """A new database on the session's PostgreSQL server (tests/conftest.py)."""
+    return fresh_postgres
 
 
 def test_postgresql_survives_restart(index_settings, assistant, postgres_url):

@@ -12,7 +12,7 @@ import pytest
 from assistant.llm import verify
 from assistant.service import Assistant
 
-QUESTION = "Hoeveel uur participatie moet iemand in de Z-route doen?"
+QUESTION = "Hoeveel uur participatie moet een asielstatushouder in de Z-route doen?"
 
 
 class FakeOpenAI(BaseHTTPRequestHandler):
