@@ -46,7 +46,7 @@ _STATES = {
     "how": r"(\b(eerst|daarna|vervolgens|stap|aanvragen|aanmelden|via|door)\b|:\s*$|^\s*[-•·]\s)",
 }
 _STATE_RES = {k: re.compile(v) for k, v in _STATES.items()}
-_CONNECTIVE = re.compile(r"^\W*(daarom|daarmee|hiermee|dit|deze|dat|hierbij|hiervoor|hierdoor|daarnaast|daarbij|daardoor|dus|"
+_CONNECTIVE = re.compile(r"^\W*(en|maar|want|daarom|daarmee|hiermee|dit|deze|dat|hierbij|hiervoor|hierdoor|daarnaast|daarbij|daardoor|dus|"
                          r"ook|bovendien|tevens|echter|wel|verder|zij|hij|ze|die)\b", re.IGNORECASE)
 
 
