@@ -32,7 +32,7 @@ from starlette.concurrency import run_in_threadpool
 from api.answering import Answering, Caller, ServiceError
 from api.state import LOADING, ServiceState
 from api.teams_scope import teams_scope
-from assistant.labels import MUNICIPALITY_NAMES, date_wording, scope_label
+from assistant.labels import MUNICIPALITY_NAMES, UNCERTAIN_NOTICE, answer_body, date_wording, scope_label
 from inburgering.models import Answer, Citation
 
 log = logging.getLogger(__name__)
@@ -44,7 +44,7 @@ SORRY = "Er ging iets mis bij het beantwoorden. Probeer het later opnieuw."
 TEXT_ONLY = "Stel je vraag in tekst, dan zoek ik het antwoord op in de bronnen over de Wet inburgering."
 RATINGS = {"like": "up", "dislike": "down"}
 REFUSED = "Geen antwoord in de bronnen."
-UNCERTAIN = "Mogelijk geen antwoord op je vraag: dit is de passage die er het dichtst bij ligt."
+UNCERTAIN = UNCERTAIN_NOTICE
 
 
 def _cut(text: str, limit: int) -> str:
@@ -128,10 +128,7 @@ def answer_lines(answer: Answer) -> list[str]:
     elif answer.status == "uncertain":
         lines.append(f"**{UNCERTAIN}**")
     labels = {c.label or scope_label(c.scope) for c in answer.citations}
-    body = answer.answer
-    if answer.status == "uncertain" and body.startswith(UNCERTAIN):  # the notice once, not twice
-        body = body[len(UNCERTAIN):].strip()
-    for line in body.split("\n"):
+    for line in answer_body(answer).split("\n"):  # the notice once, not twice
         if not line.strip():
             continue
         label = next((lab for lab in labels if line.startswith(f"{lab}: ")), None)

@@ -54,8 +54,7 @@ def features(hits, parts, coverage, ctx, judge, query_view, profiles_of, questio
     figure_missing = bool(kinds & {"number", "duration", "date"}) and not (kinds & states(said))
     return np.asarray([
         top.score, top.score - second, top.dense or 0.0,
-        max((float(ctx.sentence_vectors[r] @ ctx.qv) for r in (ctx.rows or {}).get(top.chunk.chunk_id, {}).values()),
-            default=0.0) if ctx.sentence_vectors is not None else 0.0,
+        max((ctx.similarity(r) for r in (ctx.rows or {}).get(top.chunk.chunk_id, {}).values()), default=0.0),
         coverage.covered, coverage.unknown_share, float(len(strong)), float(len(coverage.missing)),
         float(bool(kinds)), float(bool(kinds & states(run))), float(bool(kinds & states(top.chunk.text))),
         max(sentence_sims, default=0.0), math.log1p(len(coverage.salient)), float(len(query_view.glossary)),

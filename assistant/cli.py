@@ -10,6 +10,8 @@ from typing import Optional
 import typer
 from rich.console import Console
 
+from assistant.labels import UNCERTAIN_NOTICE, answer_body
+
 err = Console(stderr=True)
 out = Console()
 
@@ -108,7 +110,7 @@ def _batch_warning(message: str) -> None:
 
 
 REFUSED = "Geen antwoord in de bronnen."
-UNCERTAIN = "Mogelijk geen antwoord op je vraag: dit is de passage die er het dichtst bij ligt."
+UNCERTAIN = UNCERTAIN_NOTICE
 
 
 def print_answer(answer) -> None:
@@ -118,10 +120,7 @@ def print_answer(answer) -> None:
     status = "refused" if answer.refused else getattr(answer, "status", "answer")
     if status in ("refused", "uncertain"):
         out.print(REFUSED if status == "refused" else UNCERTAIN, style="bold yellow", markup=False, highlight=False)
-    body = answer.answer
-    if status == "uncertain" and body.startswith(UNCERTAIN):  # the notice once, not twice
-        body = body[len(UNCERTAIN):].strip()
-    out.print(body, style="yellow" if status == "refused" else "bold", markup=False, highlight=False)
+    out.print(answer_body(answer), style="yellow" if status == "refused" else "bold", markup=False, highlight=False)
     for w in answer.warnings:
         out.print(f"⚠ {w}", style="yellow", markup=False, highlight=False)
     if answer.citations:

@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from assistant.labels import scope_label
-from assistant.sentences import Sentence, best_run, candidate_sentences, score_sentences
+from assistant.sentences import Sentence, candidate_sentences
 from ingest.split import count_words
 from inburgering.models import Citation, Hit
 from ingest.text import fold, tokens
@@ -81,8 +81,7 @@ def _both_scopes(parts: list[Part], hits, per_hit, probs, ctx, scope: str, setti
         for hit, sentences, ps in zip(hits, per_hit, probs):
             # Only a passage nearly as relevant as the lead: a far-off one would answer another question.
             if hit.chunk.scope == want and sentences and hit.score >= 0.5 * lead:
-                runs = _main_run(hit, sentences, ps, ctx, ComposeSettings(
-                    settings.short_answer_words, settings.budget_words // 2, settings.keep, settings.second_part))
+                runs = _main_run(hit, sentences, ps, ctx, replace(settings, budget_words=settings.budget_words // 2))
                 parts.append(Part(hit, runs[-1]))
                 break
     return parts
@@ -213,68 +212,11 @@ def _part_for(piece: str, hits, per_hit, probs, parts: list[Part], settings: Com
     return best
 
 
-def _part(hit: Hit, rank: int, query_tokens: set[str], idf: dict[str, float]) -> Part | None:
-    """The best run of sentences of one hit, or None."""
-    sentences = score_sentences(candidate_sentences(hit.chunk), query_tokens, idf,
-                                first_bonus=0.3 if hit.chunk.role == "qa" else 0.0, windows=hit.windows,
-                                dense_weight=2.0)
-    run = best_run(sentences, max_sentences=3 if rank == 0 else 2)
-    return Part(hit, run) if run else None
-
-
-def _strong(part: Part, first: Part) -> bool:
-    """Nearly as relevant as the first part, as a passage and as a quote."""
-    return part.hit.score >= 0.8 * first.hit.score and part.score >= 0.5 * first.score
-
-
-def _with_local(parts: list[Part], hits: list[Hit], query_tokens: set[str], idf: dict[str, float],
-                scope: str | None, max_parts: int) -> list[Part]:
-    """With a regional or municipal scope: what that place itself says, next to the national rule."""
-    if not parts or not scope or scope == "national":
-        return parts
-    place = _place_tokens(scope)
-    mine = next((i for i, p in enumerate(parts) if p.hit.chunk.scope == scope), None)
-    if mine is not None:  # its run stays; a sentence stating the place's own position may join it
-        extra = _naming_sentence(parts[mine], query_tokens | place, place, idf)
-        return parts[:mine + 1] + ([extra] if extra else []) + parts[mine + 1:]
-    local = next(((r, h) for r, h in enumerate(hits[:5]) if h.chunk.scope == scope), None)
-    if local is None or not _strong_hit(local[1], parts[0]):
-        return parts
-    own = _part(local[1], local[0], query_tokens | place, idf)
-    if own is None:
-        return parts
-    extra = _naming_sentence(own, query_tokens | place, place, idf)
-    national = [p for p in parts if p.hit.chunk.scope == "national"]
-    return national[:max(1, max_parts - 1)] + sorted([own] + ([extra] if extra else []),
-                                                     key=lambda p: p.run[0].start)
-
-
 def _place_tokens(scope: str) -> set[str]:
     """Keyword tokens of the place a scope stands for (its name, municipalities, abbreviations)."""
     from assistant.conversation import PLACES
 
     return set(tokens(" ".join([scope.split(":", 1)[1], *PLACES.get(scope, [])])))
-
-
-def _strong_hit(hit: Hit, first: Part) -> bool:
-    """A passage nearly as relevant as the first part's."""
-    return hit.score >= 0.8 * first.hit.score
-
-
-def _naming_sentence(part: Part, query_tokens: set[str], place: set[str], idf: dict[str, float]) -> Part | None:
-    """A later sentence of a local passage that names the place and bears on the question as much as the run.
-
-    A regional text often quotes the national rule before its own choice ("SZW expects 60/25/15 …
-    in the AMRD we use 40/20/40"); labelled as the region's, the quoted figure alone would mislead.
-    """
-    hit = part.hit
-    sentences = score_sentences(candidate_sentences(hit.chunk), query_tokens, idf, first_bonus=0.0,
-                                windows=hit.windows, dense_weight=2.0)
-    in_run = {(s.start, s.end) for s in part.run}
-    top = max((s.score for s in sentences if (s.start, s.end) in in_run), default=0.0)
-    naming = [s for s in sentences if (s.start, s.end) not in in_run and place & set(tokens(s.text))
-              and s.start > part.run[-1].end - 1 and s.score >= 0.6 * top]
-    return Part(hit, [max(naming, key=lambda s: s.score)]) if naming else None
 
 
 def render(parts: list[Part]) -> tuple[str, list[Citation]]:

@@ -46,10 +46,12 @@ class CoverageJudge:
     # otherwise `covered` and `unknown_share` are features of that model. They were set by hand on
     # the 310 original questions, which are now part of the dev split.
     def __init__(self, chunks: list[Chunk], vocabulary: list[str], unknown_limit: float = 0.4,
-                 covered_floor: float = 0.2, strong_floor: float = 0.5) -> None:
+                 covered_floor: float = 0.2, strong_floor: float = 0.5, df: dict[str, int] | None = None) -> None:
         self.n = len(chunks)
-        self.df: dict[str, int] = {}
-        for c in chunks:
+        # `df`: the retriever's document frequencies of the same tokens (text, heading, question),
+        # passed in so they are counted once per index load.
+        self.df: dict[str, int] = dict(df) if df is not None else {}
+        for c in chunks if df is None else ():
             for t in set(tokens(c.text + " " + c.section + " " + (c.question or ""))):
                 self.df[t] = self.df.get(t, 0) + 1
         self.vocabulary = set(vocabulary)

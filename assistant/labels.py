@@ -9,6 +9,19 @@ REGION_NAMES = {"amrd": "de Arbeidsmarktregio Drenthe"}
 MUNICIPALITY_NAMES = {"s-hertogenbosch": "'s-Hertogenbosch"}
 
 
+# The label of an "uncertain" answer: its text opens with it (for API users), and the page, widget,
+# Teams and CLI show it once, as their notice, with `answer_body` below it.
+UNCERTAIN_NOTICE = "Mogelijk geen antwoord op je vraag: dit is de passage die er het dichtst bij ligt."
+
+
+def answer_body(answer) -> str:
+    """The answer text without the opening "uncertain" notice (shown apart by every front end)."""
+    body = answer.answer
+    if getattr(answer, "status", None) == "uncertain" and body.startswith(UNCERTAIN_NOTICE):
+        return body[len(UNCERTAIN_NOTICE):].strip()
+    return body
+
+
 def dutch_date(iso: str | None) -> str:
     """2023-05-16 -> "16 mei 2023"."""
     if not iso:

@@ -92,6 +92,7 @@ class Retriever:
         self.weights = weights or RetrievalWeights()
         self.typos = TypoRepair(data.keywords.vocabulary)
         self._query_vector = lru_cache(maxsize=256)(lambda q: self.embedder.embed([q], kind="query")[0])
+        self._sentence_sims = lru_cache(maxsize=64)(self._compute_sentence_sims)
         self._wordsets = [frozenset(words(c.text)) for c in data.chunks]  # for near-duplicate checks
         self._scopes = np.array([c.scope for c in data.chunks])
         self._stale = stale_mask(data.chunks, data.meta)
@@ -105,10 +106,11 @@ class Retriever:
         self.profiles = profiles(data.chunks, self.glossary)
         self.position = {c.chunk_id: i for i, c in enumerate(data.chunks)}
         self._passage_vectors = _passage_vectors(data)
-        self._df: dict[str, int] = defaultdict(int)
+        # Per token, how many chunks hold it in text, heading or question (idf for features and coverage).
+        self.document_frequencies: dict[str, int] = defaultdict(int)
         for p in self.profiles:
             for t in p.body | p.heading | p.question:
-                self._df[t] += 1
+                self.document_frequencies[t] += 1
         # ranker="fitted" loads assistant/fitted/ranker.json; None keeps the hand-set fusion (baselines).
         self.ranker = load_model("ranker") if ranker == "fitted" else ranker
         if self.ranker is not None:
@@ -143,11 +145,7 @@ class Retriever:
         # The dense side reads the question as asked: expansions were measured to blur it.
         dense, per_row = self.dense_scores(query)
         bm25 = self.data.keywords.scores(self.prepare(query))
-        fused = self.weights.dense * _norm(dense) + self.weights.bm25 * _norm(bm25)
-        if prefer_scope and prefer_scope != "national":
-            fused = fused + self.weights.scope_boost * (self._scopes == prefer_scope)
-        if self.weights.stale:
-            fused = fused - self.weights.stale * self._stale
+        fused = self.fused(dense, bm25, prefer_scope)
         order = [i for i in np.argsort(-fused) if allowed is None or allowed(self.data.chunks[i])]
         scores = fused
         if self.ranker is not None and order:
@@ -172,6 +170,15 @@ class Retriever:
                 break
         return hits
 
+    def fused(self, dense: np.ndarray, bm25: np.ndarray, prefer_scope: str | None) -> np.ndarray:
+        """The weighted dense+BM25 score that picks the ranker's candidates (scope boost, staleness)."""
+        fused = self.weights.dense * _norm(dense) + self.weights.bm25 * _norm(bm25)
+        if prefer_scope and prefer_scope != "national":
+            fused = fused + self.weights.scope_boost * (self._scopes == prefer_scope)
+        if self.weights.stale:
+            fused = fused - self.weights.stale * self._stale
+        return fused
+
     def _container(self, i: int) -> bool:
         """A title block, preamble or theme introduction: it frames content rather than answering."""
         return self.data.chunks[i].role in ("preamble", "intro") or self.profiles[i].title
@@ -193,7 +200,7 @@ class Retriever:
 
         n = len(self.data.chunks)
         toks = set(tokens(self.prepare(query)))
-        weights = {t: math.log(1 + n / (1 + self._df.get(t, 0))) for t in toks}
+        weights = {t: math.log(1 + n / (1 + self.document_frequencies.get(t, 0))) for t in toks}
         terms = frozenset(self.glossary.terms_in(query)) if self.glossary else frozenset()
         return QueryView(weights, terms, scope)
 
@@ -205,7 +212,8 @@ class Retriever:
         qv = self.query_vector(query)
         passage = self._passage_vectors @ qv
         return candidate_features(cands, self.data.chunks, self.profiles, self.query_view(query, scope), dense,
-                                  passage, bm25, fused, self._stale, self.sentence_best(qv), self.title_similarity(qv))
+                                  passage, bm25, fused, self._stale, self.sentence_best(query),
+                                  self.title_similarity(qv))
 
     def title_similarity(self, qv: np.ndarray) -> np.ndarray:
         """Per chunk the similarity of the question it answers (or its heading) to the user's question."""
@@ -213,15 +221,19 @@ class Retriever:
             return np.zeros(len(self.data.chunks), dtype=np.float32)
         return self.data.title_vectors @ qv
 
-    def sentence_similarities(self, qv: np.ndarray) -> np.ndarray:
-        """Similarity of every indexed sentence to the question vector (empty for an older index)."""
+    def sentence_similarities(self, query: str) -> np.ndarray:
+        """Similarity of every indexed sentence to the question (empty for an older index); memoised,
+        since the ranker, the composer and answerability all read it for the same question."""
+        return self._sentence_sims(query)
+
+    def _compute_sentence_sims(self, query: str) -> np.ndarray:
         if self.data.sentence_vectors is None or not len(self.data.sentence_vectors):
             return np.zeros(0, dtype=np.float32)
-        return self.data.sentence_vectors @ qv
+        return self.data.sentence_vectors @ self.query_vector(query)
 
-    def sentence_best(self, qv: np.ndarray) -> np.ndarray:
-        """Per chunk the similarity of its best sentence (its dense window score for an older index)."""
-        sims = self.sentence_similarities(qv)
+    def sentence_best(self, query: str) -> np.ndarray:
+        """Per chunk the similarity of its best sentence (-1 for an older index)."""
+        sims = self.sentence_similarities(query)
         best = np.full(len(self.data.chunks), -1.0, dtype=np.float32)
         if sims.size:
             np.maximum.at(best, self.data.sentence_rows[:, 0], sims)

@@ -53,9 +53,12 @@ class SentenceContext:
 
     weights: dict[str, float]  # idf of the question's tokens
     types: set[str]  # kinds of fact asked (assistant/qtype.py)
-    qv: object  # the question vector
-    sentence_vectors: object = None  # the index's sentence vectors (None: an older index)
+    sims: object = None  # similarity of every indexed sentence to the question (empty: an older index)
     rows: dict | None = None  # chunk_id -> {(start, end): row}
+
+    def similarity(self, row: int | None) -> float:
+        """The question's similarity to one indexed sentence (0 when it has no vector)."""
+        return float(self.sims[row]) if row is not None and self.sims is not None and len(self.sims) else 0.0
 
 
 @lru_cache(maxsize=16384)
@@ -74,11 +77,7 @@ def sentence_features(hits: list, per_hit: list[list[Sentence]], ctx: SentenceCo
     sims_all = []
     for hit, sentences in zip(hits, per_hit):
         rows = (ctx.rows or {}).get(hit.chunk.chunk_id, {})
-        sims = []
-        for s in sentences:
-            row = rows.get((s.start, s.end))
-            sims.append(float(ctx.sentence_vectors[row] @ ctx.qv) if row is not None else 0.0)
-        sims_all.append(sims)
+        sims_all.append([ctx.similarity(rows.get((s.start, s.end))) for s in sentences])
     top_all = max((x for sims in sims_all for x in sims), default=0.0)
     out = []
     for rank, (hit, sentences, sims) in enumerate(zip(hits, per_hit, sims_all)):
@@ -99,39 +98,3 @@ def sentence_features(hits: list, per_hit: list[list[Sentence]], ctx: SentenceCo
                 float(hit.score), float(hit.chunk.role == "qa"),
             ])
     return np.asarray(out, dtype=np.float32).reshape(-1, len(SENTENCE_FEATURES))
-
-
-def score_sentences(sentences: list[Sentence], query_tokens: set[str], idf: dict[str, float],
-                    first_bonus: float, windows: list[tuple[int, int, float]] = (),
-                    dense_weight: float = 1.0) -> list[Sentence]:
-    """Score by idf-weighted overlap with the question plus how well the sentence's window matched
-    the question in meaning (paraphrases share no words); an answer's opening gets a bonus."""
-    lows = [w[2] for w in windows]
-    lo, hi = (min(lows), max(lows)) if lows else (0.0, 0.0)
-    for s in sentences:
-        toks = set(tokens(s.text))
-        overlap = sum(idf.get(t, 1.0) for t in toks & query_tokens) / math.sqrt(max(len(toks), 4))
-        sims = [sim for a, b, sim in windows if a < s.end and s.start < b]
-        dense = (max(sims) - lo) / (hi - lo) if sims and hi > lo else 0.0
-        s.score = overlap + dense_weight * dense + (first_bonus if s.position == 0 else 0.0)
-    return sentences
-
-
-def best_run(sentences: list[Sentence], max_sentences: int = 3) -> list[Sentence]:
-    """The best sentence plus neighbours that also bear on the question: one contiguous run."""
-    if not sentences:
-        return []
-    best = max(range(len(sentences)), key=lambda i: sentences[i].score)
-    lo = hi = best
-    top = sentences[best].score
-    while hi - lo + 1 < max_sentences:
-        nxt = sentences[hi + 1].score if hi + 1 < len(sentences) else -1
-        prv = sentences[lo - 1].score if lo > 0 else -1
-        # A neighbour joins when it is relevant in its own right (or continues a short opener).
-        if nxt >= max(prv, 0.45 * top) and nxt > 0 or (hi == best and count_words(sentences[hi].text) < 12 and nxt >= 0):
-            hi += 1
-        elif prv >= 0.6 * top and prv > 0:
-            lo -= 1
-        else:
-            break
-    return sentences[lo:hi + 1]

@@ -18,7 +18,7 @@ from assistant.compose import ComposeSettings, citation, compose, render
 from assistant.conversation import is_follow_up, place_scope, resolve, strip_places, strip_redactions
 from assistant.coverage import CoverageJudge
 from assistant.filters import AsOfFilter, as_of_warnings
-from assistant.labels import dutch_date, place_name, staleness_warnings
+from assistant.labels import UNCERTAIN_NOTICE, dutch_date, place_name, staleness_warnings
 from assistant.referral import best_referral, vraagbaak_rows
 from assistant.qtype import asked_types
 from assistant.rank import check_features, load_model
@@ -30,8 +30,7 @@ from inburgering.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
 
-UNCERTAIN = ("Mogelijk geen antwoord op je vraag: dit is de passage die er het dichtst bij ligt. "
-             "Controleer zelf of die over jouw vraag gaat.")
+UNCERTAIN = f"{UNCERTAIN_NOTICE} Controleer zelf of die over jouw vraag gaat."
 REFUSAL = ("De bronnen van deze assistent beantwoorden deze vraag niet. Ik geef daarom geen antwoord, "
            "om niets te beweren wat niet in de bronnen staat.")
 
@@ -81,8 +80,7 @@ class Assistant:
         self.settings = settings or get_settings()
         self.retriever = retriever
         data = retriever.data
-        self.judge = CoverageJudge(data.chunks, data.keywords.vocabulary)
-        self.idf = {t: self.judge.idf(t) for t in self.judge.df}
+        self.judge = CoverageJudge(data.chunks, data.keywords.vocabulary, df=retriever.document_frequencies)
         self.referrals = vraagbaak_rows(data.chunks)
         self.manifest = {f"{d['id']}@{d['version_date']}": d for d in data.meta.get("manifest", [])}
         self.manifest.update({d["id"]: d for d in data.meta.get("manifest", [])})
@@ -99,11 +97,11 @@ class Assistant:
         self.compose_settings = ComposeSettings(**(self.sentence_model.spec.get("compose", {})
                                                    if self.sentence_model else {}))
 
-    def sentence_context(self, resolved: str, scope: str | None) -> SentenceContext:
-        """What sentence scoring needs of the question."""
+    def sentence_context(self, resolved: str, view) -> SentenceContext:
+        """What sentence scoring needs of the question (`view`: the retriever's query_view of it)."""
         r = self.retriever
-        return SentenceContext(r.query_view(resolved, scope).weights, asked_types(resolved),
-                               r.query_vector(resolved), r.data.sentence_vectors, r.sentence_rows)
+        return SentenceContext(view.weights, asked_types(resolved), r.sentence_similarities(resolved),
+                               r.sentence_rows)
 
     @classmethod
     def from_settings(cls, settings: Settings | None = None, skip: tuple[str, ...] = ()) -> "Assistant":
@@ -152,12 +150,13 @@ class Assistant:
         """The composed parts and the answer / uncertain / refuse decision for them."""
         prepared = self.retriever.prepare(resolved)
         coverage = self.judge.judge(resolved, prepared, hits)
-        ctx = self.sentence_context(resolved, scope)
+        r = self.retriever
+        view = r.query_view(resolved, scope)
+        ctx = self.sentence_context(resolved, view)
         parts = compose(hits, ctx, self.sentence_model, resolved, scope, self.compose_settings, list(national))
         if not parts:
             return parts, Evidence(np.zeros((1, 0)), None, "refused")
-        r = self.retriever
-        x = answerability_features(hits, parts, coverage, ctx, self.judge, r.query_view(resolved, scope),
+        x = answerability_features(hits, parts, coverage, ctx, self.judge, view,
                                    lambda hit: r.profiles[r.position[hit.chunk.chunk_id]], resolved)
         return parts, decide(self.answerability, x, coverage.verdict)
 

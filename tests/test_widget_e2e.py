@@ -283,18 +283,24 @@ def test_widget_on_another_site_by_keyboard(server, page):
     assert Store(server["db_url"]).audit_log()[0].key_id == "widget-intranet"
 
 
-def test_widget_key_does_not_work_from_an_unlisted_site(server, page):
-    other = HostSite(server["base"])  # same page, but this site is not in the key's allowlist
+def ask_expecting_setup_problem(page, url: str) -> tuple[str, list[str]]:
+    """Open the widget at `url`, ask, wait for its error; the error shown and the console lines."""
     console = []
     page.on("console", lambda msg: console.append(msg.text))
+    page.goto(url)
+    page.get_by_role("button", name="Vraag de inburgeringsassistent").click()
+    page.get_by_label("Je vraag").fill(QUESTION)
+    page.get_by_label("Je vraag").press("Enter")
+    page.locator(".wia-error").wait_for(timeout=15_000)
+    return page.locator(".wia-error").inner_text(), console
+
+
+def test_widget_key_does_not_work_from_an_unlisted_site(server, page):
+    other = HostSite(server["base"])  # same page, but this site is not in the key's allowlist
     try:
-        page.goto(other.origin + "/")
-        page.get_by_role("button", name="Vraag de inburgeringsassistent").click()
-        page.get_by_label("Je vraag").fill(QUESTION)
-        page.get_by_label("Je vraag").press("Enter")
-        page.locator(".wia-error").wait_for(timeout=15_000)
+        shown, console = ask_expecting_setup_problem(page, other.origin + "/")
         assert page.locator("article.wia-bot").count() == 0
-        assert SETUP_PROBLEM in page.locator(".wia-error").inner_text()
+        assert SETUP_PROBLEM in shown
         assert any("CORS" in line for line in console)
         page.screenshot(path=str(SHOTS / "widget-setup-problem.png"))
     finally:
@@ -423,14 +429,8 @@ def test_docs_snippet_pasted_verbatim(server, page):
         route.fulfill(response=route.fetch(url=route.request.url.replace(DOCS_SERVICE, base)))
 
     page.route(DOCS_SERVICE + "/**", to_service)
-    console = []
-    page.on("console", lambda msg: console.append(msg.text))
-    page.goto(server["host"].origin + "/snippet-verbatim")
-    page.get_by_role("button", name="Vraag de inburgeringsassistent").click()
-    page.get_by_label("Je vraag").fill(QUESTION)
-    page.get_by_label("Je vraag").press("Enter")
-    page.locator(".wia-error").wait_for(timeout=15_000)
-    assert SETUP_PROBLEM in page.locator(".wia-error").inner_text()
+    shown, console = ask_expecting_setup_problem(page, server["host"].origin + "/snippet-verbatim")
+    assert SETUP_PROBLEM in shown
     assert "niet bereikbaar" not in page.locator(".wia-log").inner_text()
     assert any("placeholder" in line for line in console)
     assert not [u for u in requests if "/v1/" in u]
@@ -446,14 +446,7 @@ def test_docs_snippet_pasted_verbatim(server, page):
 
 
 def test_wrong_key_shows_a_message_for_a_klantmanager(server, page):
-    console = []
-    page.on("console", lambda msg: console.append(msg.text))
-    page.goto(server["host"].origin + "/wrong-key")
-    page.get_by_role("button", name="Vraag de inburgeringsassistent").click()
-    page.get_by_label("Je vraag").fill(QUESTION)
-    page.get_by_label("Je vraag").press("Enter")
-    page.locator(".wia-error").wait_for(timeout=15_000)
-    shown = page.locator(".wia-error").inner_text()
+    shown, console = ask_expecting_setup_problem(page, server["host"].origin + "/wrong-key")
     assert SETUP_PROBLEM in shown and "X-API-Key" not in shown
     assert any("401" in line and "X-API-Key" in line for line in console)
 

@@ -23,30 +23,33 @@ from assistant.fitted.common import OUT, dev_items, fit_logistic, grouped_folds,
 log = logging.getLogger(__name__)
 
 
-def rows(retriever, items) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Features, labels, question groups and fused scores of every candidate of every in-scope item."""
+def candidates(retriever, items):
+    """Per in-scope item: its query and scope, the CANDIDATES chunk positions the fused score picks,
+    their labels (holds the evidence) and the dense, BM25 and fused scores they were picked with."""
     from assistant.filters import AsOfFilter
-    from assistant.retrieve import CANDIDATES, _norm
+    from assistant.retrieve import CANDIDATES
     from assistant.service import plan
     from eval.golden import norm
 
-    xs, ys, groups, fused_all = [], [], [], []
-    for g, item in enumerate(items):
+    for item in items:
         if not item.in_scope:
             continue
         query, scope = plan(item.question, item.history, item.scope)
         dense, _ = retriever.dense_scores(query)
         bm25 = retriever.data.keywords.scores(retriever.prepare(query))
-        w = retriever.weights
-        fused = w.dense * _norm(dense) + w.bm25 * _norm(bm25)
-        if scope and scope != "national":
-            fused = fused + w.scope_boost * (retriever._scopes == scope)
-        fused = fused - w.stale * retriever._stale
+        fused = retriever.fused(dense, bm25, scope)
         allowed = AsOfFilter(item.as_of, scope)
-        order = [i for i in np.argsort(-fused) if allowed(retriever.data.chunks[i])][:CANDIDATES]
-        cands = np.asarray(order)
+        cands = np.asarray([i for i in np.argsort(-fused) if allowed(retriever.data.chunks[i])][:CANDIDATES])
+        labels = [any(ev in norm(retriever.data.chunks[i].text) for ev in item.evidences) for i in cands]
+        yield query, scope, cands, labels, dense, bm25, fused
+
+
+def rows(retriever, items) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Features, labels, question groups and fused scores of every candidate of every in-scope item."""
+    xs, ys, groups, fused_all = [], [], [], []
+    for g, (query, scope, cands, labels, dense, bm25, fused) in enumerate(candidates(retriever, items)):
         xs.append(retriever.features(query, cands, dense, bm25, fused, scope))
-        ys.append([any(ev in norm(retriever.data.chunks[i].text) for ev in item.evidences) for i in cands])
+        ys.append(labels)
         groups.append(np.full(len(cands), g))
         fused_all.append(fused[cands])
     return (np.vstack(xs), np.concatenate(ys).astype(int), np.concatenate(groups), np.concatenate(fused_all))
@@ -60,7 +63,11 @@ def choose_fusion(retriever, items) -> dict:
     trials = []
     for dense in (0.3, 0.4, 0.5, 0.6, 0.7, 0.8):
         retriever.weights = replace(retriever.weights, dense=dense, bm25=round(1 - dense, 2))
-        _, y, groups, fused = rows(retriever, items)
+        # Labels and fused scores only: the features are not needed to judge a mix.
+        picked = list(candidates(retriever, items))
+        y = np.concatenate([labels for _q, _s, _c, labels, _d, _b, _f in picked]).astype(int)
+        groups = np.concatenate([np.full(len(c), g) for g, (_q, _s, c, *_) in enumerate(picked)])
+        fused = np.concatenate([f[c] for _q, _s, c, _l, _d, _b, f in picked])
         found = np.mean([y[groups == g].any() for g in np.unique(groups)])
         trials.append({"dense": dense, "bm25": round(1 - dense, 2), f"recall@{CANDIDATES}": float(found),
                        **ranking_scores(fused, y, groups)})

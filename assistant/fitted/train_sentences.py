@@ -39,7 +39,8 @@ def rows(assistant, items):
         per_hit = [candidate_sentences(h.chunk) for h in hits]
         if not any(per_hit):
             continue
-        x = sentence_features(hits, per_hit, assistant.sentence_context(found.resolved, found.scope))
+        view = assistant.retriever.query_view(found.resolved, found.scope)
+        x = sentence_features(hits, per_hit, assistant.sentence_context(found.resolved, view))
         facts = [norm(f).lower() for f in item.must_contain]
         y = [any(f in norm(s.text).lower() for f in facts) for sentences in per_hit for s in sentences]
         xs.append(x)
