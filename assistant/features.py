@@ -10,19 +10,24 @@ One row per candidate; the names in FEATURES are the columns, in order. Everythi
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from inburgering.models import Chunk
-from ingest.text import tokens
+from assistant.qtype import states
+from ingest.text import fold, tokens
+
+_FIGURE = re.compile(r"\b\d{1,3}(?:\.\d{3})+\b|\b\d+\b")
 
 FEATURES = [
     "dense_best", "dense_gap", "dense_passage", "bm25", "bm25_gap", "fused", "dense_rank", "bm25_rank",
     "question_overlap", "heading_overlap", "body_overlap", "glossary_overlap",
     "role_qa", "role_body", "role_intro", "role_preamble", "role_table", "role_title",
     "log_words", "scope_match", "regional_unasked", "other_region", "neighbours",
-    "sentence_best", "sentence_gap", "title_sim", "title_gap",
+    "sentence_best", "sentence_gap", "title_sim", "title_gap", "type_match", "number_match",
+    "slot_match", "slot_conflict",
 ]
 ROLES = ("qa", "body", "intro", "preamble", "table")
 
@@ -39,6 +44,9 @@ class ChunkProfile:
     title: bool  # a document's title block or first heading-only passage: a container, not content
     words: int
     theme: str
+    states: frozenset[str]  # the kinds of fact the passage states (an amount, a duration, a date …)
+    numbers: frozenset[str]  # the figures it names, thousands separators dropped ("1.600" -> "1600")
+    slots: dict[str, frozenset[str]]  # what its Q&A question line or heading is about (see SLOTS)
 
 
 def profile(chunk: Chunk, glossary, first_of_document: bool) -> ChunkProfile:
@@ -47,7 +55,46 @@ def profile(chunk: Chunk, glossary, first_of_document: bool) -> ChunkProfile:
     terms = frozenset(glossary.terms_in(chunk.text + " " + (chunk.question or ""))) if glossary else frozenset()
     title = first_of_document and chunk.role != "qa" and len(body) < 80
     return ChunkProfile(frozenset(tokens(chunk.question or "")), frozenset(tokens(chunk.section)), frozenset(body),
-                        terms, chunk.role, title, len(chunk.text.split()), chunk.section.split(" > ")[0])
+                        terms, chunk.role, title, len(chunk.text.split()), chunk.section.split(" > ")[0],
+                        states(chunk.text), figures(chunk.text + " " + (chunk.question or "")),
+                        slots_of(chunk.question or chunk.section))
+
+
+# The things a klantmanager's question is specifically about, and that sibling Q&A entries differ in:
+# the route, the target group, the part of the programme. "online les in de B1-route" must not be
+# answered by the entry on online lessons in the Z-route; a passage's own question line or heading
+# says what it is about (its body mentions every route in passing).
+SLOTS = {
+    "route": {"b1": r"\bb1[- ]?route|\bin de b1\b", "z": r"\bz[- ]?route", "onderwijs": r"\bonderwijs ?route"},
+    "group": {"gezin": r"\bgezins ?(migrant|vormer|hereniger|migratie)|\boverige migrant",
+              "asiel": r"\basiel|\bstatus ?houder|\bstatush\b|\bvergunninghouder",
+              "amv": r"\bamv|alleenstaande minderjarige"},
+    "part": {"knm": r"\bknm\b|kennis van de nederlandse maatschappij", "map": r"\bmap\b|module arbeidsmarkt",
+             "pvt": r"\bpvt\b|participatieverklaring", "examen": r"\bexamen", "leerbaarheid": r"leerbaarheid",
+             "kot": r"\bkot\b|kinderopvang", "ontzorgen": r"ontzorg", "boete": r"\bboete"},
+}
+_SLOT_RES = {slot: {v: re.compile(rx) for v, rx in values.items()} for slot, values in SLOTS.items()}
+
+
+def slots_of(text: str) -> dict[str, frozenset[str]]:
+    """Per slot the values a text names ({"route": {"z"}} for "… binnen de Z-route?")."""
+    t = fold(text)
+    found = {slot: frozenset(v for v, rx in values.items() if rx.search(t)) for slot, values in _SLOT_RES.items()}
+    return {slot: values for slot, values in found.items() if values}
+
+
+def slot_agreement(asked: dict[str, frozenset[str]], about: dict[str, frozenset[str]]) -> tuple[float, float]:
+    """Share of the question's slots the passage is about too, and share it is about something else in."""
+    if not asked:
+        return 0.0, 0.0
+    match = sum(1 for slot, v in asked.items() if v & about.get(slot, frozenset()))
+    conflict = sum(1 for slot, v in asked.items() if about.get(slot) and not v & about[slot])
+    return match / len(asked), conflict / len(asked)
+
+
+def figures(text: str) -> frozenset[str]:
+    """The numbers a text names ("1.600 uur", "17 jaar", "2024"), thousands separators dropped."""
+    return frozenset(m.group(0).replace(".", "") for m in _FIGURE.finditer(text))
 
 
 def profiles(chunks: list[Chunk], glossary) -> list[ChunkProfile]:
@@ -68,6 +115,9 @@ class QueryView:
     weights: dict[str, float]
     glossary: frozenset[str]
     scope: str | None
+    types: frozenset[str] = frozenset()  # the kinds of fact asked (assistant.qtype.asked_types)
+    numbers: frozenset[str] = frozenset()  # the figures the question names (an age, hours, a year)
+    slots: dict[str, frozenset[str]] = field(default_factory=dict)  # route, group, part it names
 
 
 def overlap(weights: dict[str, float], found: frozenset[str]) -> float:
@@ -105,5 +155,10 @@ def candidate_features(cands: np.ndarray, chunks: list[Chunk], profs: list[Chunk
             float(regional and asked and c.scope != query.scope),
             (themes.count(p.theme) - (1 if p.theme in themes else 0)) / 9.0,
             sentence[i], top_sentence - sentence[i], title[i], top_title - title[i],
+            # Sibling entries of one theme share the words; the one that answers states the kind of
+            # fact asked (a duration for "hoe lang") and the figures the question names (its "800 uur").
+            len(query.types & p.states) / len(query.types) if query.types else 0.0,
+            len(query.numbers & p.numbers) / len(query.numbers) if query.numbers else 0.0,
+            *slot_agreement(query.slots, p.slots),
         ])
     return np.asarray(rows, dtype=np.float32).reshape(len(cands), len(FEATURES))

@@ -196,13 +196,15 @@ class Retriever:
 
     def query_view(self, query: str, scope: str | None):
         """The question as the features see it: idf-weighted tokens, glossary terms, scope."""
-        from assistant.features import QueryView
+        from assistant.features import QueryView, figures, slots_of
+        from assistant.qtype import asked_types
 
         n = len(self.data.chunks)
         toks = set(tokens(self.prepare(query)))
         weights = {t: math.log(1 + n / (1 + self.document_frequencies.get(t, 0))) for t in toks}
         terms = frozenset(self.glossary.terms_in(query)) if self.glossary else frozenset()
-        return QueryView(weights, terms, scope)
+        return QueryView(weights, terms, scope, frozenset(asked_types(query)), figures(query),
+                         slots_of(query))
 
     def features(self, query: str, cands: np.ndarray, dense: np.ndarray, bm25: np.ndarray, fused: np.ndarray,
                  scope: str | None) -> np.ndarray:
