@@ -14,12 +14,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from assistant.qtype import states
+from assistant.qtype import counted, counts, states
 
 ANSWERABILITY_FEATURES = [
     "top_p", "margin", "top_dense", "top_sentence", "covered", "unknown_share", "unknown_terms", "missing",
     "asks_type", "type_stated", "type_in_passage", "run_p", "log_words", "glossary_terms", "top_qa",
-    "body_overlap", "question_overlap", "amount_missing", "year_missing", "figure_missing",
+    "body_overlap", "question_overlap", "amount_missing", "year_missing", "figure_missing", "counted_missing",
+    "like_unanswered",
 ]
 _YEAR = re.compile(r"\b(19|20)\d\d\b")
 
@@ -33,7 +34,8 @@ class Evidence:
     status: str  # answer | uncertain | refused
 
 
-def features(hits, parts, coverage, ctx, judge, query_view, profiles_of, question: str = "") -> np.ndarray:
+def features(hits, parts, coverage, ctx, judge, query_view, profiles_of, question: str = "",
+             like_unanswered: float = 0.0) -> np.ndarray:
     """One row of ANSWERABILITY_FEATURES for a question, its hits and the composed parts."""
     from assistant.features import overlap
 
@@ -52,6 +54,9 @@ def features(hits, parts, coverage, ctx, judge, query_view, profiles_of, questio
     year_missing = bool(years) and not any(y in passage for y in years)
     amount_missing = "amount" in kinds and "amount" not in states(said)
     figure_missing = bool(kinds & {"number", "duration", "date"}) and not (kinds & states(said))
+    # "hoeveel minuten", "hoeveel werkconsulenten", "welk percentage": a figure of *that*, not just any figure.
+    noun = counted(question)
+    counted_missing = bool(noun) and not counts(said, noun)
     return np.asarray([
         top.score, top.score - second, top.dense or 0.0,
         max((ctx.similarity(r) for r in (ctx.rows or {}).get(top.chunk.chunk_id, {}).values()), default=0.0),
@@ -59,7 +64,8 @@ def features(hits, parts, coverage, ctx, judge, query_view, profiles_of, questio
         float(bool(kinds)), float(bool(kinds & states(run))), float(bool(kinds & states(top.chunk.text))),
         max(sentence_sims, default=0.0), math.log1p(len(coverage.salient)), float(len(query_view.glossary)),
         float(top.chunk.role == "qa"), overlap(query_view.weights, prof.body), overlap(query_view.weights, prof.question),
-        float(amount_missing), float(year_missing), float(figure_missing),
+        float(amount_missing), float(year_missing), float(figure_missing), float(counted_missing),
+        like_unanswered,  # how the nearest earlier (dev) questions turned out (assistant/neighbours.py)
     ], dtype=np.float32).reshape(1, -1)
 
 

@@ -17,8 +17,8 @@ _ASKS = {
     "amount": r"\b(hoeveel (geld|kost|kosten|bedraagt|euro|budget|krijg\w*|ontvang\w*)|wat kost|wat kosten|"
               r"hoe hoog|bedrag|budget|vergoeding|tarief|prijs|leges|hoeveel .{0,20}(geld|euro|miljoen))\b",
     "number": r"\b(hoeveel|percentage|aantal|welk deel|hoe veel|hoeveelste)\b",
-    "duration": r"\b(hoe ?lang|termijn|binnen hoeveel|hoeveel (dagen|weken|maanden|jaar|jaren|uur|uren)|duur\w*|"
-                r"looptijd|tot wanneer)\b",
+    "duration": r"\b(hoe ?lang|termijn|binnen hoeveel|hoeveel (dagen|weken|maanden|jaar|jaren|uur|uren|minuten)|duur\w*|"
+                r"looptijd|tot wanneer|hoe snel|binnen (welke|een bepaalde|hoeveel) (tijd|periode))\b",
     "date": r"\b(wanneer|per wanneer|vanaf wanneer|sinds wanneer|welke datum|welk jaar|per welke datum|"
             r"in welk jaar|ingangsdatum|startdatum|deadline)\b",
     "yesno": r"^(\W*(en|maar|ok|oke|dus)\W+)?(mag|mogen|kan|kunnen|moet|moeten|is|zijn|heeft|hebben|krijgt|krijgen|"
@@ -74,6 +74,31 @@ def leans_back(sentence: str) -> bool:
 def direct_answer(sentence: str) -> bool:
     """The sentence opens with a plain yes or no ("Nee, …", "Ja, mits …")."""
     return bool(re.match(r"^\W*(ja|nee|neen)\b", fold(sentence).strip()))
+
+
+_COUNTED = re.compile(r"\bhoe ?veel\s+(?:(?:extra|gratis|maximaal|minimaal|precies|ongeveer)\s+)?([a-z][a-z-]{2,})")
+_PERCENT_ASKED = re.compile(r"\b(welk percentage|hoeveel procent|welk deel|welk aandeel)\b")
+_NUMBER = r"(\d[\d.,]*|een|twee|drie|vier|vijf|zes|zeven|acht|negen|tien|elf|twaalf|twintig|honderd|duizend)"
+_NOT_COUNTED = {"kost", "kosten", "geld", "euro", "budget", "mag", "moet", "kan", "krijgt", "krijgen", "is", "zijn",
+                "wordt", "worden", "heeft", "hebben", "tijd", "ruimte"}
+
+
+def counted(question: str) -> str | None:
+    """What "hoeveel …" counts ("hoeveel weken" -> "weken", "welk percentage" -> "%"), if anything."""
+    q = fold(question)
+    if _PERCENT_ASKED.search(q):
+        return "%"
+    m = _COUNTED.search(q)
+    return m.group(1) if m and m.group(1) not in _NOT_COUNTED else None
+
+
+def counts(text: str, noun: str) -> bool:
+    """The text gives a figure of what was counted ("48 uur" for "uur", "12 procent" for "%")."""
+    t = fold(text)
+    if noun == "%":
+        return bool(re.search(r"%|\bprocent\b", t))
+    stem = noun[:-2] if noun.endswith(("en", "es")) and len(noun) > 5 else noun
+    return bool(re.search(rf"\b{_NUMBER}\s+(\S+\s+)?\w*{re.escape(stem[:max(4, len(stem) - 1)])}", t))
 
 
 def parts(question: str) -> list[str]:

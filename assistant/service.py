@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from assistant.answerability import ANSWERABILITY_FEATURES, Evidence, decide
 from assistant.answerability import features as answerability_features
+from assistant.neighbours import load_neighbours
 from assistant.compose import ComposeSettings, citation, compose, render
 from assistant.conversation import is_follow_up, place_scope, resolve, strip_places, strip_redactions
 from assistant.coverage import CoverageJudge
@@ -94,6 +95,8 @@ class Assistant:
         self.answerability = None if "answerability" in skip else load_model("answerability")
         if self.answerability is not None:
             check_features(self.answerability, ANSWERABILITY_FEATURES)
+        # Earlier questions feed answerability only; without them the feature reads 0.
+        self.neighbours = None if "neighbours" in skip else load_neighbours()
         self.compose_settings = ComposeSettings(**(self.sentence_model.spec.get("compose", {})
                                                    if self.sentence_model else {}))
 
@@ -156,8 +159,9 @@ class Assistant:
         parts = compose(hits, ctx, self.sentence_model, resolved, scope, self.compose_settings, list(national))
         if not parts:
             return parts, Evidence(np.zeros((1, 0)), None, "refused")
+        like = self.neighbours.unanswered_share(r.query_vector(resolved)) if self.neighbours else 0.0
         x = answerability_features(hits, parts, coverage, ctx, self.judge, view,
-                                   lambda hit: r.profiles[r.position[hit.chunk.chunk_id]], resolved)
+                                   lambda hit: r.profiles[r.position[hit.chunk.chunk_id]], resolved, like)
         return parts, decide(self.answerability, x, coverage.verdict)
 
     def _warnings(self, parts, as_of, scope) -> list[str]:

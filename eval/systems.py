@@ -82,8 +82,17 @@ class AssistantSystem:
 
     def run(self, item: GoldenItem, k: int) -> Run:
         """Ask the question as a user would, then reproduce the ranking it used."""
+        # A dev question must not find itself among the earlier questions it was fitted with (test
+        # questions are not among them; hide() ignores an id it does not know).
+        neighbours = getattr(self.assistant, "neighbours", None)
+        if neighbours is not None:
+            neighbours.hide(item.id)
         started = time.perf_counter()
-        answer = self.assistant.ask(item.question, history=item.history, as_of=item.as_of, scope=item.scope)
+        try:
+            answer = self.assistant.ask(item.question, history=item.history, as_of=item.as_of, scope=item.scope)
+        finally:
+            if neighbours is not None:
+                neighbours.hide(None)
         seconds = time.perf_counter() - started
         from assistant.service import retrieve
 

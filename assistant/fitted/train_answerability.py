@@ -1,6 +1,6 @@
 """Fit the answerability model and choose its two thresholds on the dev split.
 
-    python -m assistant.fitted.train_answerability    # needs ranker.json and sentences.json
+    python -m assistant.fitted.train_answerability    # needs neighbours, ranker.json and sentences.json
 
 Only eval/golden.jsonl (dev) is read. Every dev question is run through retrieval and composition;
 label 1 = the sources answer it (expected "answer"). Out-of-fold probabilities from 5 grouped folds
@@ -33,11 +33,15 @@ def rows(assistant, items):
         found = retrieve(assistant.retriever, item.question, item.history, item.as_of, item.scope, 10)
         if not found.hits:
             continue
+        if assistant.neighbours:  # the question does not see itself (or its near-copies) among earlier ones
+            assistant.neighbours.hide(item.id)
         parts, evidence = assistant.assess(found.resolved, found.hits, found.scope)
         if not parts:
             continue
         xs.append(evidence.features[0])
         ys.append(int(item.in_scope))
+    if assistant.neighbours:
+        assistant.neighbours.hide(None)
     return np.vstack(xs), np.asarray(ys)
 
 

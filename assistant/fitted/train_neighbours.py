@@ -1,0 +1,59 @@
+"""Embed the dev split's questions for assistant/neighbours.py.
+
+    python -m assistant.fitted.train_neighbours      # before train_ranker/sentences/answerability
+
+Only eval/golden.jsonl (dev) is read. Each question is embedded as the assistant would search it
+(follow-ups resolved against their history). Near-copies inside dev (text similarity > 0.75, the
+rule that removed test questions' near-copies from dev) are recorded, so that a training script
+scoring one dev question does not see its copy either.
+"""
+from __future__ import annotations
+
+import difflib
+import json
+import sys
+import time
+
+import numpy as np
+
+from assistant.fitted.common import OUT, dev_items
+
+NEAR = 0.75
+
+
+def similar(a, b) -> float:
+    """The larger of the whole-conversation and bare-question text similarity."""
+    whole = lambda i: (" ".join(i.history) + " " + i.question).lower()  # noqa: E731
+    return max(difflib.SequenceMatcher(None, whole(a), whole(b)).ratio(),
+               difflib.SequenceMatcher(None, a.question.lower(), b.question.lower()).ratio())
+
+
+def main() -> None:
+    """Write neighbours.npz (vectors, labels) and neighbours.json (ids, near-copies, dev hash)."""
+    from assistant.loader import load_retriever
+    from assistant.service import plan
+    from inburgering.settings import get_settings
+
+    started = time.time()
+    retriever = load_retriever(get_settings(), ranker=False)
+    items, dev_hash = dev_items()
+    vectors = np.vstack([retriever.query_vector(plan(i.question, i.history, i.scope)[0]) for i in items])
+    near: dict[str, list[str]] = {}
+    for a, x in enumerate(items):
+        for y in items[a + 1:]:
+            if similar(x, y) > NEAR:
+                near.setdefault(x.id, []).append(y.id)
+                near.setdefault(y.id, []).append(x.id)
+    np.savez_compressed(OUT / "neighbours.npz", vectors=vectors.astype(np.float16),
+                        answerable=np.asarray([i.in_scope for i in items], dtype=np.int8))
+    meta = {"what": "dev questions as the assistant searches them; see assistant/neighbours.py",
+            "fitted_on": {"split": "dev", "file": "eval/golden.jsonl", "sha256": dev_hash, "questions": len(items),
+                          "date": time.strftime("%Y-%m-%d")},
+            "near_threshold": NEAR, "ids": [i.id for i in items], "near": near}
+    (OUT / "neighbours.json").write_text(json.dumps(meta, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"{len(items)} questions, {sum(len(v) for v in near.values()) // 2} near-copy pairs; "
+          f"wrote {OUT / 'neighbours.npz'} in {time.time() - started:.0f} s", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()

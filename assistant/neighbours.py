@@ -1,0 +1,61 @@
+"""Questions asked before: the dev split's questions as vectors, and whether the sources answered them.
+
+The corpus leaves the same kinds of question unanswered again and again (the amount of a fine, a
+fee, a city's own figure, another law's rule), and their words are the corpus's own words, so
+evidence from the passages alone lets many through. How the nearest earlier questions turned out
+is one more feature for the fitted answerability model (assistant/answerability.py).
+
+Built by `python -m assistant.fitted.train_neighbours` from dev only; the training scripts hide a
+question and its near-copies from itself (`hidden`), as the test split's near-copies of dev
+questions were removed when dev grew.
+"""
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+log = logging.getLogger(__name__)
+FITTED = Path(__file__).resolve().parent / "fitted"
+K = 5  # neighbours consulted (chosen on dev with train_answerability; 3-20 were within 0.02)
+
+
+@dataclass
+class Neighbours:
+    """Earlier questions' vectors (unit length), whether they are answerable, and their ids."""
+
+    vectors: np.ndarray
+    answerable: np.ndarray
+    ids: list[str]
+    near: dict[str, list[str]] = field(default_factory=dict)  # id -> ids of its near-copies
+    hidden: frozenset[int] = frozenset()  # rows left out while a training script scores a dev question
+
+    def unanswered_share(self, vector: np.ndarray, k: int = K) -> float:
+        """Share of the k nearest earlier questions the sources did not answer."""
+        sims = self.vectors @ vector
+        if self.hidden:
+            sims[list(self.hidden)] = -np.inf
+        nearest = np.argpartition(-sims, k)[:k]
+        return float(1.0 - self.answerable[nearest].mean())
+
+    def hide(self, item_id: str | None) -> None:
+        """Leave a dev question and its near-copies out (None shows all again)."""
+        index = {q: i for i, q in enumerate(self.ids)}
+        keep_out = [item_id, *self.near.get(item_id, [])] if item_id else []
+        self.hidden = frozenset(index[q] for q in keep_out if q in index)
+
+
+def load_neighbours() -> Neighbours | None:
+    """The shipped earlier questions, or None when they were not built."""
+    path = FITTED / "neighbours.npz"
+    if not path.exists():
+        log.warning("no earlier questions at %s; answerability runs without them", path)
+        return None
+    with np.load(path) as data:
+        vectors = data["vectors"].astype(np.float32)
+        answerable = data["answerable"].astype(np.float32)
+    meta = json.loads((FITTED / "neighbours.json").read_text(encoding="utf-8"))
+    return Neighbours(vectors, answerable, meta["ids"], meta.get("near", {}))
