@@ -27,7 +27,7 @@ FEATURES = [
     "role_qa", "role_body", "role_intro", "role_preamble", "role_table", "role_title",
     "log_words", "scope_match", "regional_unasked", "other_region", "neighbours",
     "sentence_best", "sentence_gap", "title_sim", "title_gap", "type_match", "number_match",
-    "slot_match", "slot_conflict",
+    "slot_match", "slot_conflict", "asked_vote", "asked_first",
 ]
 ROLES = ("qa", "body", "intro", "preamble", "table")
 
@@ -128,7 +128,8 @@ def overlap(weights: dict[str, float], found: frozenset[str]) -> float:
 
 def candidate_features(cands: np.ndarray, chunks: list[Chunk], profs: list[ChunkProfile], query: QueryView,
                        dense: np.ndarray, dense_passage: np.ndarray, bm25: np.ndarray, fused: np.ndarray,
-                       stale: np.ndarray, sentence: np.ndarray, title: np.ndarray) -> np.ndarray:
+                       stale: np.ndarray, sentence: np.ndarray, title: np.ndarray,
+                       asked: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
     """A (len(cands), len(FEATURES)) matrix for the candidate chunk positions `cands` (fused order)."""
     dense_order = np.argsort(-dense)
     bm25_order = np.argsort(-bm25)
@@ -140,8 +141,9 @@ def candidate_features(cands: np.ndarray, chunks: list[Chunk], profs: list[Chunk
     top_sentence = float(sentence.max())
     top_title = float(title[cands].max()) if len(cands) else 0.0
     themes = [profs[i].theme for i in cands[:10]]
+    vote, first = asked if asked is not None else (np.zeros(len(cands)), np.zeros(len(cands)))
     rows = []
-    for i in cands:
+    for n, i in enumerate(cands):
         p, c = profs[i], chunks[i]
         regional = c.scope != "national"
         asked = query.scope not in (None, "national")
@@ -160,5 +162,7 @@ def candidate_features(cands: np.ndarray, chunks: list[Chunk], profs: list[Chunk
             len(query.types & p.states) / len(query.types) if query.types else 0.0,
             len(query.numbers & p.numbers) / len(query.numbers) if query.numbers else 0.0,
             *slot_agreement(query.slots, p.slots),
+            # A passage that answered an earlier question much like this one (assistant/neighbours.py).
+            vote[n], first[n],
         ])
     return np.asarray(rows, dtype=np.float32).reshape(len(cands), len(FEATURES))

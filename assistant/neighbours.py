@@ -3,7 +3,9 @@
 The corpus leaves the same kinds of question unanswered again and again (the amount of a fine, a
 fee, a city's own figure, another law's rule), and their words are the corpus's own words, so
 evidence from the passages alone lets many through. How the nearest earlier questions turned out
-is one more feature for the fitted answerability model (assistant/answerability.py).
+is one more feature for the fitted answerability model (assistant/answerability.py). Where the
+earlier answerable questions found their answer is one for the ranker (assistant/features.py): a
+passage that answered a question much like this one is likelier to answer it again.
 
 Built by `python -m assistant.fitted.train_neighbours` from dev only; the training scripts hide a
 question and its near-copies from itself (`hidden`), as the test split's near-copies of dev
@@ -31,21 +33,37 @@ class Neighbours:
     answerable: np.ndarray
     ids: list[str]
     near: dict[str, list[str]] = field(default_factory=dict)  # id -> ids of its near-copies
+    answered_in: dict[str, list[str]] = field(default_factory=dict)  # id -> chunk ids holding its answer
     hidden: frozenset[int] = frozenset()  # rows left out while a training script scores a dev question
 
-    def unanswered_share(self, vector: np.ndarray, k: int = K) -> float:
-        """Share of the k nearest earlier questions the sources did not answer."""
+    def __post_init__(self) -> None:
+        self._row = {q: i for i, q in enumerate(self.ids)}
+
+    def similarities(self, vector: np.ndarray) -> np.ndarray:
+        """Similarity of the question to every earlier one (-inf for hidden ones)."""
         sims = self.vectors @ vector
         if self.hidden:
             sims[list(self.hidden)] = -np.inf
+        return sims
+
+    def rows_by_chunk(self) -> dict[str, list[int]]:
+        """Per chunk id, the earlier questions it answered."""
+        out: dict[str, list[int]] = {}
+        for q, chunks in self.answered_in.items():
+            for c in chunks:
+                out.setdefault(c, []).append(self._row[q])
+        return out
+
+    def unanswered_share(self, vector: np.ndarray, k: int = K) -> float:
+        """Share of the k nearest earlier questions the sources did not answer."""
+        sims = self.similarities(vector)
         nearest = np.argpartition(-sims, k)[:k]
         return float(1.0 - self.answerable[nearest].mean())
 
     def hide(self, item_id: str | None) -> None:
         """Leave a dev question and its near-copies out (None shows all again)."""
-        index = {q: i for i, q in enumerate(self.ids)}
         keep_out = [item_id, *self.near.get(item_id, [])] if item_id else []
-        self.hidden = frozenset(index[q] for q in keep_out if q in index)
+        self.hidden = frozenset(self._row[q] for q in keep_out if q in self._row)
 
 
 def load_neighbours() -> Neighbours | None:
@@ -58,4 +76,4 @@ def load_neighbours() -> Neighbours | None:
         vectors = data["vectors"].astype(np.float32)
         answerable = data["answerable"].astype(np.float32)
     meta = json.loads((FITTED / "neighbours.json").read_text(encoding="utf-8"))
-    return Neighbours(vectors, answerable, meta["ids"], meta.get("near", {}))
+    return Neighbours(vectors, answerable, meta["ids"], meta.get("near", {}), meta.get("answered_in", {}))

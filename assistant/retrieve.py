@@ -77,13 +77,16 @@ CANDIDATES = 30  # passages the fitted ranker re-orders; the fused score picks t
 # removed the one container ranked first over its answer (hit@1 0.726 -> 0.728; 0.3 and 0.5 gained
 # nothing). tests/test_assistant.py checks that no container ranks first over its answer on dev.
 CONTAINER_YIELD = 0.7
+ASKED_K = 5  # earlier questions whose answers vote for a candidate (assistant/neighbours.py)
 
 
 class Retriever:
     """Ranked passages for a question, from one loaded index."""
 
-    def __init__(self, data: IndexData, embedder, weights: RetrievalWeights | None = None, ranker="fitted"):
+    def __init__(self, data: IndexData, embedder, weights: RetrievalWeights | None = None, ranker="fitted",
+                 neighbours=True):
         from assistant.features import FEATURES, profiles
+        from assistant.neighbours import load_neighbours
         from assistant.rank import check_features, load_model
 
         self.data = data
@@ -111,6 +114,14 @@ class Retriever:
         for p in self.profiles:
             for t in p.body | p.heading | p.question:
                 self.document_frequencies[t] += 1
+        # Earlier (dev) questions: where they found their answer is a ranker feature, how they turned
+        # out an answerability one.
+        self.neighbours = load_neighbours() if neighbours else None
+        self._asked_rows: list[list[int]] = [[] for _ in data.chunks]
+        if self.neighbours is not None:
+            for chunk_id, rows in self.neighbours.rows_by_chunk().items():
+                if chunk_id in self.position:
+                    self._asked_rows[self.position[chunk_id]] = rows
         # ranker="fitted" loads assistant/fitted/ranker.json; None keeps the hand-set fusion (baselines).
         self.ranker = load_model("ranker") if ranker == "fitted" else ranker
         if self.ranker is not None:
@@ -215,7 +226,24 @@ class Retriever:
         passage = self._passage_vectors @ qv
         return candidate_features(cands, self.data.chunks, self.profiles, self.query_view(query, scope), dense,
                                   passage, bm25, fused, self._stale, self.sentence_best(query),
-                                  self.title_similarity(qv))
+                                  self.title_similarity(qv), self.asked_before(qv, cands))
+
+    def asked_before(self, qv: np.ndarray, cands: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Per candidate: the similarity-weighted share of the ASKED_K nearest earlier questions it
+        answered, and whether it answered the nearest one."""
+        vote = np.zeros(len(cands), dtype=np.float32)
+        first = np.zeros(len(cands), dtype=np.float32)
+        if self.neighbours is None:
+            return vote, first
+        sims = self.neighbours.similarities(qv)
+        nearest = np.argsort(-sims)[:ASKED_K]
+        weights = {int(j): max(0.0, float(sims[j])) for j in nearest}
+        total = sum(weights.values()) or 1.0
+        for n, i in enumerate(cands):
+            rows = [r for r in self._asked_rows[i] if r in weights]
+            vote[n] = sum(weights[r] for r in rows) / total
+            first[n] = float(int(nearest[0]) in rows)
+        return vote, first
 
     def title_similarity(self, qv: np.ndarray) -> np.ndarray:
         """Per chunk the similarity of the question it answers (or its heading) to the user's question."""

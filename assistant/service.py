@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 
 from assistant.answerability import ANSWERABILITY_FEATURES, Evidence, decide
 from assistant.answerability import features as answerability_features
-from assistant.neighbours import load_neighbours
 from assistant.compose import ComposeSettings, citation, compose, render
 from assistant.conversation import is_follow_up, place_scope, resolve, strip_places, strip_redactions
 from assistant.coverage import CoverageJudge
@@ -96,7 +95,7 @@ class Assistant:
         if self.answerability is not None:
             check_features(self.answerability, ANSWERABILITY_FEATURES)
         # Earlier questions feed answerability only; without them the feature reads 0.
-        self.neighbours = None if "neighbours" in skip else load_neighbours()
+        self.neighbours = None if "neighbours" in skip else retriever.neighbours
         self.compose_settings = ComposeSettings(**(self.sentence_model.spec.get("compose", {})
                                                    if self.sentence_model else {}))
 

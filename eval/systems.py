@@ -87,17 +87,17 @@ class AssistantSystem:
         neighbours = getattr(self.assistant, "neighbours", None)
         if neighbours is not None:
             neighbours.hide(item.id)
-        started = time.perf_counter()
+        from assistant.service import retrieve
+
         try:
+            started = time.perf_counter()
             answer = self.assistant.ask(item.question, history=item.history, as_of=item.as_of, scope=item.scope)
+            seconds = time.perf_counter() - started
+            k = max(k, self.assistant.settings.top_k)
+            found = retrieve(self.assistant.retriever, item.question, item.history, item.as_of, item.scope, k)
         finally:
             if neighbours is not None:
                 neighbours.hide(None)
-        seconds = time.perf_counter() - started
-        from assistant.service import retrieve
-
-        k = max(k, self.assistant.settings.top_k)
-        found = retrieve(self.assistant.retriever, item.question, item.history, item.as_of, item.scope, k)
         # The ranking metrics use the ranking; the national passages searched apart may be cited too.
         return Run([passage(h.chunk) for h in found.hits], seconds, answer,
                    cited_in(answer, found.hits + found.national))

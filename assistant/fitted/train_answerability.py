@@ -30,11 +30,11 @@ def rows(assistant, items):
 
     xs, ys = [], []
     for item in items:
+        if assistant.neighbours:  # the question does not see itself (or its near-copies) among earlier ones
+            assistant.neighbours.hide(item.id)
         found = retrieve(assistant.retriever, item.question, item.history, item.as_of, item.scope, 10)
         if not found.hits:
             continue
-        if assistant.neighbours:  # the question does not see itself (or its near-copies) among earlier ones
-            assistant.neighbours.hide(item.id)
         parts, evidence = assistant.assess(found.resolved, found.hits, found.scope)
         if not parts:
             continue

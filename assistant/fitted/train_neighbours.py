@@ -3,7 +3,7 @@
     python -m assistant.fitted.train_neighbours      # before train_ranker/sentences/answerability
 
 Only eval/golden.jsonl (dev) is read. Each question is embedded as the assistant would search it
-(follow-ups resolved against their history). Near-copies inside dev (text similarity > 0.75, the
+(follow-ups resolved against their history), with the chunks that hold its evidence. Near-copies inside dev (text similarity > 0.75, the
 rule that removed test questions' near-copies from dev) are recorded, so that a training script
 scoring one dev question does not see its copy either.
 """
@@ -38,6 +38,10 @@ def main() -> None:
     retriever = load_retriever(get_settings(), ranker=False)
     items, dev_hash = dev_items()
     vectors = np.vstack([retriever.query_vector(plan(i.question, i.history, i.scope)[0]) for i in items])
+    from eval.golden import norm
+
+    answered_in = {i.id: [c.chunk_id for c in retriever.data.chunks if any(ev in norm(c.text) for ev in i.evidences)]
+                   for i in items if i.in_scope}
     near: dict[str, list[str]] = {}
     for a, x in enumerate(items):
         for y in items[a + 1:]:
@@ -49,7 +53,7 @@ def main() -> None:
     meta = {"what": "dev questions as the assistant searches them; see assistant/neighbours.py",
             "fitted_on": {"split": "dev", "file": "eval/golden.jsonl", "sha256": dev_hash, "questions": len(items),
                           "date": time.strftime("%Y-%m-%d")},
-            "near_threshold": NEAR, "ids": [i.id for i in items], "near": near}
+            "near_threshold": NEAR, "ids": [i.id for i in items], "near": near, "answered_in": answered_in}
     (OUT / "neighbours.json").write_text(json.dumps(meta, ensure_ascii=False) + "\n", encoding="utf-8")
     print(f"{len(items)} questions, {sum(len(v) for v in near.values()) // 2} near-copy pairs; "
           f"wrote {OUT / 'neighbours.npz'} in {time.time() - started:.0f} s", file=sys.stderr)

@@ -34,6 +34,8 @@ def candidates(retriever, items):
     for item in items:
         if not item.in_scope:
             continue
+        if retriever.neighbours is not None:  # not its own (or a near-copy's) earlier answer
+            retriever.neighbours.hide(item.id)
         query, scope = plan(item.question, item.history, item.scope)
         dense, _ = retriever.dense_scores(query)
         bm25 = retriever.data.keywords.scores(retriever.prepare(query))

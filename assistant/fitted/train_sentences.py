@@ -34,6 +34,8 @@ def rows(assistant, items):
     for g, item in enumerate(items):
         if not item.in_scope:
             continue
+        if assistant.retriever.neighbours is not None:  # not its own (or a near-copy's) earlier answer
+            assistant.retriever.neighbours.hide(item.id)
         found = retrieve(assistant.retriever, item.question, item.history, item.as_of, item.scope, 10)
         hits = found.hits[:5]
         per_hit = [candidate_sentences(h.chunk) for h in hits]

@@ -1,0 +1,107 @@
+"""Earlier (dev) questions as evidence: what ships is built from dev only, and a question never
+finds itself or its near-copies while fitting or when dev is scored."""
+from __future__ import annotations
+
+import difflib
+import hashlib
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+FITTED = ROOT / "assistant" / "fitted"
+DEV = ROOT / "eval" / "golden.jsonl"
+TEST = ROOT / "eval" / "golden_test.jsonl"
+
+
+def _lines(path):
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def test_every_fitted_file_was_fitted_on_the_current_dev_split():
+    # A dev question added or changed without refitting would leave models fitted on another set.
+    dev_hash = hashlib.sha256(DEV.read_bytes()).hexdigest()
+    for name in ("ranker", "sentences", "answerability", "neighbours"):
+        spec = json.loads((FITTED / f"{name}.json").read_text(encoding="utf-8"))
+        assert spec["fitted_on"]["split"] == "dev", name
+        assert spec["fitted_on"]["sha256"] == dev_hash, f"{name}.json was fitted on another dev file: refit"
+
+
+def test_shipped_questions_are_dev_only_and_labelled_as_dev_says():
+    from assistant.neighbours import load_neighbours
+
+    dev = _lines(DEV)
+    test_ids = {it["id"] for it in _lines(TEST)}
+    n = load_neighbours()
+    assert n.ids == [it["id"] for it in dev]
+    assert not test_ids & set(n.ids)
+    assert n.answerable.tolist() == [float(it["expected"] == "answer") for it in dev]
+    assert np.allclose(np.linalg.norm(n.vectors, axis=1), 1.0, atol=1e-2)
+    assert set(n.answered_in) == {it["id"] for it in dev if it["expected"] == "answer"}
+
+
+def test_no_dev_question_is_a_near_copy_of_a_test_question():
+    # Dev grew after test was fixed (the "dd"/"de" questions); near-copies of test questions (text
+    # similarity > 0.75, whole conversation or bare question) were left out of what was added.
+    def texts(it):
+        return (" ".join(it.get("history", [])) + " " + it["question"]).lower(), it["question"].lower()
+
+    tests = [texts(it) for it in _lines(TEST)]
+    added = [it for it in _lines(DEV) if it["id"].startswith(("dd", "de"))]
+    assert len(added) >= 200
+    for it in added:
+        whole, bare = texts(it)
+        for t_whole, t_bare in tests:
+            for a, b in ((whole, t_whole), (bare, t_bare)):
+                m = difflib.SequenceMatcher(None, a, b)
+                if m.real_quick_ratio() > 0.75 and m.quick_ratio() > 0.75:
+                    assert m.ratio() <= 0.75, f"{it['id']} is a near-copy of a test question: {it['question']!r}"
+
+
+def test_a_hidden_question_and_its_near_copies_are_not_consulted():
+    from assistant.neighbours import load_neighbours
+
+    n = load_neighbours()
+    some = next(q for q, copies in n.near.items() if copies)
+    row = n.ids.index(some)
+    own = n.vectors[row]
+    assert np.argmax(n.similarities(own)) == row  # visible: it is its own nearest question
+    n.hide(some)
+    sims = n.similarities(own)
+    hidden = [n.ids.index(q) for q in [some, *n.near[some]]]
+    assert np.isneginf(sims[hidden]).all() and np.isfinite(np.delete(sims, hidden)).all()
+    assert 0.0 <= n.unanswered_share(own) <= 1.0
+    n.hide(None)
+    assert np.isfinite(n.similarities(own)).all()
+
+
+def test_a_passage_that_answered_the_nearest_earlier_question_gets_its_vote(assistant):
+    from assistant.service import plan
+
+    r = assistant.retriever
+    item = next(it for it in _lines(DEV) if it["id"] == "g002")  # verordening inburgering
+    query, _ = plan(item["question"], item.get("history"), None)
+    chunk = r.neighbours.answered_in["g002"][0]
+    cands = np.asarray([r.position[chunk]])
+    vote, first = r.asked_before(r.query_vector(query), cands)
+    assert first[0] == 1.0 and 0.0 < vote[0] <= 1.0  # visible, it is its own nearest question
+    r.neighbours.hide("g002")
+    try:
+        vote_hidden, _ = r.asked_before(r.query_vector(query), cands)
+    finally:
+        r.neighbours.hide(None)
+    assert vote_hidden[0] < vote[0]
+
+
+@pytest.mark.parametrize("question, noun, stated", [
+    ("hoeveel minuten duurt de toets?", "minuten", "De uitslag is binnen 48 uur beschikbaar."),
+    ("welk percentage haalt het examen?", "%", "Daarover zijn geen cijfers bekend."),
+])
+def test_a_count_asked_needs_a_figure_of_that(question, noun, stated):
+    from assistant.qtype import counted, counts
+
+    assert counted(question) == noun
+    assert not counts(stated, noun)
+    assert counts("twee gratis examenpogingen", "pogingen") and counts("60 % van hen", "%")
