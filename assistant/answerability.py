@@ -20,7 +20,7 @@ ANSWERABILITY_FEATURES = [
     "top_p", "margin", "top_dense", "top_sentence", "covered", "unknown_share", "unknown_terms", "missing",
     "asks_type", "type_stated", "type_in_passage", "run_p", "log_words", "glossary_terms", "top_qa",
     "body_overlap", "question_overlap", "amount_missing", "year_missing", "figure_missing", "counted_missing",
-    "like_unanswered",
+    "like_unanswered", "top_asked_vote", "top_asked_first",
 ]
 _YEAR = re.compile(r"\b(19|20)\d\d\b")
 
@@ -35,7 +35,7 @@ class Evidence:
 
 
 def features(hits, parts, coverage, ctx, judge, query_view, profiles_of, question: str = "",
-             like_unanswered: float = 0.0) -> np.ndarray:
+             like_unanswered: float = 0.0, top_asked: tuple[float, float] = (0.0, 0.0)) -> np.ndarray:
     """One row of ANSWERABILITY_FEATURES for a question, its hits and the composed parts."""
     from assistant.features import overlap
 
@@ -66,6 +66,7 @@ def features(hits, parts, coverage, ctx, judge, query_view, profiles_of, questio
         float(top.chunk.role == "qa"), overlap(query_view.weights, prof.body), overlap(query_view.weights, prof.question),
         float(amount_missing), float(year_missing), float(figure_missing), float(counted_missing),
         like_unanswered,  # how the nearest earlier (dev) questions turned out (assistant/neighbours.py)
+        *top_asked,  # the best passage answered the nearest earlier questions (their vote; the nearest one)
     ], dtype=np.float32).reshape(1, -1)
 
 

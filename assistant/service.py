@@ -158,9 +158,14 @@ class Assistant:
         parts = compose(hits, ctx, self.sentence_model, resolved, scope, self.compose_settings, list(national))
         if not parts:
             return parts, Evidence(np.zeros((1, 0)), None, "refused")
-        like = self.neighbours.unanswered_share(r.query_vector(resolved)) if self.neighbours else 0.0
+        like, asked = 0.0, (0.0, 0.0)
+        if self.neighbours:
+            qv = r.query_vector(resolved)
+            like = self.neighbours.unanswered_share(qv)
+            vote, first = r.asked_before(qv, np.asarray([r.position[parts[0].hit.chunk.chunk_id]]))
+            asked = (float(vote[0]), float(first[0]))
         x = answerability_features(hits, parts, coverage, ctx, self.judge, view,
-                                   lambda hit: r.profiles[r.position[hit.chunk.chunk_id]], resolved, like)
+                                   lambda hit: r.profiles[r.position[hit.chunk.chunk_id]], resolved, like, asked)
         return parts, decide(self.answerability, x, coverage.verdict)
 
     def _warnings(self, parts, as_of, scope) -> list[str]:
