@@ -5,7 +5,8 @@ fee, a city's own figure, another law's rule), and their words are the corpus's 
 evidence from the passages alone lets many through. How the nearest earlier questions turned out
 is one more feature for the fitted answerability model (assistant/answerability.py). Where the
 earlier answerable questions found their answer is one for the ranker (assistant/features.py): a
-passage that answered a question much like this one is likelier to answer it again.
+passage that answered a question much like this one is likelier to answer it again, and so is
+the sentence that stated its key fact (assistant/sentences.py).
 
 Built by `python -m assistant.fitted.train_neighbours` from dev only; the training scripts hide a
 question and its near-copies from itself (`hidden`), as the test split's near-copies of dev
@@ -34,6 +35,7 @@ class Neighbours:
     ids: list[str]
     near: dict[str, list[str]] = field(default_factory=dict)  # id -> ids of its near-copies
     answered_in: dict[str, list[str]] = field(default_factory=dict)  # id -> chunk ids holding its answer
+    facts_in: dict[str, list] = field(default_factory=dict)  # id -> [chunk id, start] of its key-fact sentences
     hidden: frozenset[int] = frozenset()  # rows left out while a training script scores a dev question
 
     def __post_init__(self) -> None:
@@ -60,6 +62,19 @@ class Neighbours:
         nearest = np.argpartition(-sims, k)[:k]
         return float(1.0 - self.answerable[nearest].mean())
 
+    def sentence_votes(self, vector: np.ndarray, k: int = K) -> dict[tuple[str, int], float]:
+        """Per (chunk id, sentence start): the similarity-weighted share of the k nearest earlier
+        questions whose key fact that sentence stated."""
+        sims = self.similarities(vector)
+        nearest = np.argpartition(-sims, k)[:k]
+        weights = {int(j): max(0.0, float(sims[j])) for j in nearest}
+        total = sum(weights.values()) or 1.0
+        votes: dict[tuple[str, int], float] = {}
+        for j, w in weights.items():
+            for cid, start in self.facts_in.get(self.ids[j], []):
+                votes[(cid, start)] = votes.get((cid, start), 0.0) + w / total
+        return votes
+
     def hide(self, item_id: str | None) -> None:
         """Leave a dev question and its near-copies out (None shows all again)."""
         keep_out = [item_id, *self.near.get(item_id, [])] if item_id else []
@@ -76,4 +91,5 @@ def load_neighbours() -> Neighbours | None:
         vectors = data["vectors"].astype(np.float32)
         answerable = data["answerable"].astype(np.float32)
     meta = json.loads((FITTED / "neighbours.json").read_text(encoding="utf-8"))
-    return Neighbours(vectors, answerable, meta["ids"], meta.get("near", {}), meta.get("answered_in", {}))
+    return Neighbours(vectors, answerable, meta["ids"], meta.get("near", {}), meta.get("answered_in", {}),
+                      meta.get("facts_in", {}))

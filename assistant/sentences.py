@@ -43,7 +43,7 @@ def candidate_sentences(chunk: Chunk) -> list[Sentence]:
 SENTENCE_FEATURES = [
     "sim", "sim_gap_passage", "sim_gap_all", "window", "overlap", "overlap_share", "type_match", "asks_type",
     "states_number", "is_first", "log_position", "yesno_direct", "leans_back", "ends_colon", "log_words",
-    "hit_rank", "hit_score", "role_qa",
+    "hit_rank", "hit_score", "role_qa", "asked_vote",
 ]
 
 
@@ -55,6 +55,7 @@ class SentenceContext:
     types: set[str]  # kinds of fact asked (assistant/qtype.py)
     sims: object = None  # similarity of every indexed sentence to the question (empty: an older index)
     rows: dict | None = None  # chunk_id -> {(start, end): row}
+    asked: dict | None = None  # (chunk_id, start) -> vote of the nearest earlier questions (assistant/neighbours.py)
 
     def similarity(self, row: int | None) -> float:
         """The question's similarity to one indexed sentence (0 when it has no vector)."""
@@ -96,5 +97,6 @@ def sentence_features(hits: list, per_hit: list[list[Sentence]], ctx: SentenceCo
                 float("yesno" in ctx.types and direct_answer(s.text)), float(leans_back(s.text)),
                 float(s.text.rstrip().endswith(":")), math.log1p(count_words(s.text)), float(rank),
                 float(hit.score), float(hit.chunk.role == "qa"),
+                (ctx.asked or {}).get((hit.chunk.chunk_id, s.start), 0.0),
             ])
     return np.asarray(out, dtype=np.float32).reshape(-1, len(SENTENCE_FEATURES))

@@ -102,8 +102,9 @@ class Assistant:
     def sentence_context(self, resolved: str, view) -> SentenceContext:
         """What sentence scoring needs of the question (`view`: the retriever's query_view of it)."""
         r = self.retriever
+        asked = r.neighbours.sentence_votes(r.query_vector(resolved)) if r.neighbours is not None else None
         return SentenceContext(view.weights, asked_types(resolved), r.sentence_similarities(resolved),
-                               r.sentence_rows)
+                               r.sentence_rows, asked)
 
     @classmethod
     def from_settings(cls, settings: Settings | None = None, skip: tuple[str, ...] = ()) -> "Assistant":

@@ -3,7 +3,8 @@
     python -m assistant.fitted.train_neighbours      # before train_ranker/sentences/answerability
 
 Only eval/golden.jsonl (dev) is read. Each question is embedded as the assistant would search it
-(follow-ups resolved against their history), with the chunks that hold its evidence. Near-copies inside dev (text similarity > 0.75, the
+(follow-ups resolved against their history), with the chunks that hold its evidence and the
+sentences that state its key facts. Near-copies inside dev (text similarity > 0.75, the
 rule that removed test questions' near-copies from dev) are recorded, so that a training script
 scoring one dev question does not see its copy either.
 """
@@ -28,6 +29,19 @@ def similar(a, b) -> float:
                difflib.SequenceMatcher(None, a.question.lower(), b.question.lower()).ratio())
 
 
+def fact_sentences(retriever, item, chunk_ids: list[str]) -> list[list]:
+    """[chunk id, sentence start] of each answer sentence that states one of the question's key facts."""
+    from assistant.sentences import candidate_sentences
+    from eval.golden import norm
+
+    facts = [norm(f).lower() for f in item.must_contain]
+    out = []
+    for cid in chunk_ids:
+        chunk = retriever.data.chunks[retriever.position[cid]]
+        out += [[cid, s.start] for s in candidate_sentences(chunk) if any(f in norm(s.text).lower() for f in facts)]
+    return out
+
+
 def main() -> None:
     """Write neighbours.npz (vectors, labels) and neighbours.json (ids, near-copies, dev hash)."""
     from assistant.loader import load_retriever
@@ -42,6 +56,7 @@ def main() -> None:
 
     answered_in = {i.id: [c.chunk_id for c in retriever.data.chunks if any(ev in norm(c.text) for ev in i.evidences)]
                    for i in items if i.in_scope}
+    facts_in = {i.id: fact_sentences(retriever, i, answered_in[i.id]) for i in items if i.in_scope}
     near: dict[str, list[str]] = {}
     for a, x in enumerate(items):
         for y in items[a + 1:]:
@@ -53,7 +68,8 @@ def main() -> None:
     meta = {"what": "dev questions as the assistant searches them; see assistant/neighbours.py",
             "fitted_on": {"split": "dev", "file": "eval/golden.jsonl", "sha256": dev_hash, "questions": len(items),
                           "date": time.strftime("%Y-%m-%d")},
-            "near_threshold": NEAR, "ids": [i.id for i in items], "near": near, "answered_in": answered_in}
+            "near_threshold": NEAR, "ids": [i.id for i in items], "near": near, "answered_in": answered_in,
+            "facts_in": facts_in}
     (OUT / "neighbours.json").write_text(json.dumps(meta, ensure_ascii=False) + "\n", encoding="utf-8")
     print(f"{len(items)} questions, {sum(len(v) for v in near.values()) // 2} near-copy pairs; "
           f"wrote {OUT / 'neighbours.npz'} in {time.time() - started:.0f} s", file=sys.stderr)
