@@ -14,7 +14,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from assistant.qtype import counted, counts, states
+from assistant.qtype import counted, counts, rate, states
+from ingest.text import fold
 
 ANSWERABILITY_FEATURES = [
     "top_p", "margin", "top_dense", "top_sentence", "covered", "unknown_share", "unknown_terms", "missing",
@@ -55,8 +56,8 @@ def features(hits, parts, coverage, ctx, judge, query_view, profiles_of, questio
     amount_missing = "amount" in kinds and "amount" not in states(said)
     figure_missing = bool(kinds & {"number", "duration", "date"}) and not (kinds & states(said))
     # "hoeveel minuten", "hoeveel werkconsulenten", "welk percentage": a figure of *that*, not just any figure.
-    noun = counted(question)
-    counted_missing = bool(noun) and not counts(said, noun)
+    noun, per = counted(question), rate(question)
+    counted_missing = (bool(noun) and not counts(said, noun)) or (bool(per) and f"per {per}" not in fold(said))
     return np.asarray([
         top.score, top.score - second, top.dense or 0.0,
         max((ctx.similarity(r) for r in (ctx.rows or {}).get(top.chunk.chunk_id, {}).values()), default=0.0),

@@ -92,6 +92,15 @@ def counted(question: str) -> str | None:
     return m.group(1) if m and m.group(1) not in _NOT_COUNTED else None
 
 
+_RATE = re.compile(r"\bhoe ?veel\b(?:\W+\w+){0,6}?\W+per\s+(week|maand|jaar|dag|uur|persoon|inburgeraar|deelnemer|traject)\b")
+
+
+def rate(question: str) -> str | None:
+    """The period or unit a "hoeveel … per week" question asks the figure for ("week"), if any."""
+    m = _RATE.search(fold(question))
+    return m.group(1) if m else None
+
+
 def counts(text: str, noun: str) -> bool:
     """The text gives a figure of what was counted ("48 uur" for "uur", "12 procent" for "%")."""
     t = fold(text)
