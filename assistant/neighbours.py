@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import logging
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,7 +24,7 @@ import numpy as np
 
 log = logging.getLogger(__name__)
 FITTED = Path(__file__).resolve().parent / "fitted"
-K = 5  # neighbours consulted (chosen on dev with train_answerability; 3-20 were within 0.02)
+K = 5  # earlier questions consulted (chosen on dev with train_answerability; 3-20 were within 0.02)
 
 
 @dataclass
@@ -56,29 +57,46 @@ class Neighbours:
                 out.setdefault(c, []).append(self._row[q])
         return out
 
+    def nearest(self, vector: np.ndarray, k: int = K) -> list[tuple[int, float]]:
+        """The k nearest earlier questions, nearest first: (row, share of their summed similarity)."""
+        sims = self.similarities(vector)
+        rows = np.argpartition(-sims, k)[:k]
+        rows = rows[np.argsort(-sims[rows], kind="stable")]
+        weights = [max(0.0, float(sims[j])) for j in rows]
+        total = sum(weights) or 1.0
+        return [(int(j), w / total) for j, w in zip(rows, weights)]
+
     def unanswered_share(self, vector: np.ndarray, k: int = K) -> float:
         """Share of the k nearest earlier questions the sources did not answer."""
-        sims = self.similarities(vector)
-        nearest = np.argpartition(-sims, k)[:k]
-        return float(1.0 - self.answerable[nearest].mean())
+        rows = [j for j, _ in self.nearest(vector, k)]
+        return float(1.0 - self.answerable[rows].mean())
 
     def sentence_votes(self, vector: np.ndarray, k: int = K) -> dict[tuple[str, int], float]:
         """Per (chunk id, sentence start): the similarity-weighted share of the k nearest earlier
         questions whose key fact that sentence stated."""
-        sims = self.similarities(vector)
-        nearest = np.argpartition(-sims, k)[:k]
-        weights = {int(j): max(0.0, float(sims[j])) for j in nearest}
-        total = sum(weights.values()) or 1.0
         votes: dict[tuple[str, int], float] = {}
-        for j, w in weights.items():
+        for j, w in self.nearest(vector, k):
             for cid, start in self.facts_in.get(self.ids[j], []):
-                votes[(cid, start)] = votes.get((cid, start), 0.0) + w / total
+                votes[(cid, start)] = votes.get((cid, start), 0.0) + w
         return votes
 
     def hide(self, item_id: str | None) -> None:
         """Leave a dev question and its near-copies out (None shows all again)."""
         keep_out = [item_id, *self.near.get(item_id, [])] if item_id else []
         self.hidden = frozenset(self._row[q] for q in keep_out if q in self._row)
+
+
+@contextmanager
+def hidden(neighbours: Neighbours | None, item_id: str):
+    """While fitting or scoring dev: the dev question `item_id` and its near-copies are left out."""
+    if neighbours is None:
+        yield
+        return
+    neighbours.hide(item_id)
+    try:
+        yield
+    finally:
+        neighbours.hide(None)
 
 
 def load_neighbours() -> Neighbours | None:

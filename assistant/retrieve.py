@@ -77,7 +77,6 @@ CANDIDATES = 30  # passages the fitted ranker re-orders; the fused score picks t
 # removed the one container ranked first over its answer (hit@1 0.726 -> 0.728; 0.3 and 0.5 gained
 # nothing). tests/test_assistant.py checks that no container ranks first over its answer on dev.
 CONTAINER_YIELD = 0.7
-ASKED_K = 5  # earlier questions whose answers vote for a candidate (assistant/neighbours.py)
 
 
 class Retriever:
@@ -96,6 +95,7 @@ class Retriever:
         self.typos = TypoRepair(data.keywords.vocabulary)
         self._query_vector = lru_cache(maxsize=256)(lambda q: self.embedder.embed([q], kind="query")[0])
         self._sentence_sims = lru_cache(maxsize=64)(self._compute_sentence_sims)
+        self._query_view = lru_cache(maxsize=64)(self._compute_query_view)
         self._wordsets = [frozenset(words(c.text)) for c in data.chunks]  # for near-duplicate checks
         self._scopes = np.array([c.scope for c in data.chunks])
         self._stale = stale_mask(data.chunks, data.meta)
@@ -206,7 +206,12 @@ class Retriever:
         return order
 
     def query_view(self, query: str, scope: str | None):
-        """The question as the features see it: idf-weighted tokens, glossary terms, scope."""
+        """The question as the features see it: idf-weighted tokens, glossary terms, scope, the kinds
+        of fact and the figures and slots it names (memoised: the ranker, the national search's
+        ranker, sentence scoring and answerability all read it; callers must not change it)."""
+        return self._query_view(query, scope)
+
+    def _compute_query_view(self, query: str, scope: str | None):
         from assistant.features import QueryView, figures, slots_of
         from assistant.qtype import asked_types
 
@@ -229,20 +234,18 @@ class Retriever:
                                   self.title_similarity(qv), self.asked_before(qv, cands))
 
     def asked_before(self, qv: np.ndarray, cands: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Per candidate: the similarity-weighted share of the ASKED_K nearest earlier questions it
-        answered, and whether it answered the nearest one."""
+        """Per candidate: the similarity-weighted share of the nearest earlier questions it answered,
+        and whether it answered the nearest one."""
         vote = np.zeros(len(cands), dtype=np.float32)
         first = np.zeros(len(cands), dtype=np.float32)
         if self.neighbours is None:
             return vote, first
-        sims = self.neighbours.similarities(qv)
-        nearest = np.argsort(-sims)[:ASKED_K]
-        weights = {int(j): max(0.0, float(sims[j])) for j in nearest}
-        total = sum(weights.values()) or 1.0
+        nearest = dict(self.neighbours.nearest(qv))
+        top = next(iter(nearest))
         for n, i in enumerate(cands):
-            rows = [r for r in self._asked_rows[i] if r in weights]
-            vote[n] = sum(weights[r] for r in rows) / total
-            first[n] = float(int(nearest[0]) in rows)
+            rows = [r for r in self._asked_rows[i] if r in nearest]
+            vote[n] = sum(nearest[r] for r in rows)
+            first[n] = float(top in rows)
         return vote, first
 
     def title_similarity(self, qv: np.ndarray) -> np.ndarray:

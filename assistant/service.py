@@ -20,7 +20,6 @@ from assistant.coverage import CoverageJudge
 from assistant.filters import AsOfFilter, as_of_warnings
 from assistant.labels import UNCERTAIN_NOTICE, dutch_date, place_name, staleness_warnings
 from assistant.referral import best_referral, vraagbaak_rows
-from assistant.qtype import asked_types
 from assistant.rank import check_features, load_model
 from assistant.retrieve import Retriever
 from assistant.sentences import SENTENCE_FEATURES, SentenceContext
@@ -94,8 +93,6 @@ class Assistant:
         self.answerability = None if "answerability" in skip else load_model("answerability")
         if self.answerability is not None:
             check_features(self.answerability, ANSWERABILITY_FEATURES)
-        # Earlier questions feed answerability only; without them the feature reads 0.
-        self.neighbours = None if "neighbours" in skip else retriever.neighbours
         self.compose_settings = ComposeSettings(**(self.sentence_model.spec.get("compose", {})
                                                    if self.sentence_model else {}))
 
@@ -103,7 +100,7 @@ class Assistant:
         """What sentence scoring needs of the question (`view`: the retriever's query_view of it)."""
         r = self.retriever
         asked = r.neighbours.sentence_votes(r.query_vector(resolved)) if r.neighbours is not None else None
-        return SentenceContext(view.weights, asked_types(resolved), r.sentence_similarities(resolved),
+        return SentenceContext(view.weights, set(view.types), r.sentence_similarities(resolved),
                                r.sentence_rows, asked)
 
     @classmethod
@@ -160,9 +157,9 @@ class Assistant:
         if not parts:
             return parts, Evidence(np.zeros((1, 0)), None, "refused")
         like, asked = 0.0, (0.0, 0.0)
-        if self.neighbours:
+        if r.neighbours is not None:  # earlier questions: how they turned out, and whether parts[0] answered them
             qv = r.query_vector(resolved)
-            like = self.neighbours.unanswered_share(qv)
+            like = r.neighbours.unanswered_share(qv)
             vote, first = r.asked_before(qv, np.asarray([r.position[parts[0].hit.chunk.chunk_id]]))
             asked = (float(vote[0]), float(first[0]))
         x = answerability_features(hits, parts, coverage, ctx, self.judge, view,

@@ -85,6 +85,23 @@ def split_path(name: str) -> Path:
 
 
 HASHES = Path(__file__).resolve().parent / "test_hashes.json"
+# Text similarity above which two questions count as copies of each other: dev questions this close
+# to a test question were not added to dev, and dev's own copies are hidden from each other while
+# fitting (assistant/neighbours.py).
+NEAR_COPY = 0.75
+
+
+def near_copy(a: GoldenItem, b: GoldenItem, threshold: float = NEAR_COPY) -> bool:
+    """Whether two questions are near-copies: difflib similarity above `threshold` of the whole
+    conversation or of the bare question (the cheap upper bounds are tried first)."""
+    from difflib import SequenceMatcher
+
+    whole = lambda i: (" ".join(i.history) + " " + i.question).lower()  # noqa: E731
+    for x, y in ((whole(a), whole(b)), (a.question.lower(), b.question.lower())):
+        m = SequenceMatcher(None, x, y)
+        if m.real_quick_ratio() > threshold and m.quick_ratio() > threshold and m.ratio() > threshold:
+            return True
+    return False
 
 
 def file_hash(path: Path) -> str:

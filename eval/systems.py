@@ -82,22 +82,17 @@ class AssistantSystem:
 
     def run(self, item: GoldenItem, k: int) -> Run:
         """Ask the question as a user would, then reproduce the ranking it used."""
-        # A dev question must not find itself among the earlier questions it was fitted with (test
-        # questions are not among them; hide() ignores an id it does not know).
-        neighbours = getattr(self.assistant, "neighbours", None)
-        if neighbours is not None:
-            neighbours.hide(item.id)
+        from assistant.neighbours import hidden
         from assistant.service import retrieve
 
-        try:
+        # A dev question must not find itself among the earlier questions it was fitted with (test
+        # questions are not among them; an id it does not know hides nothing).
+        with hidden(self.assistant.retriever.neighbours, item.id):
             started = time.perf_counter()
             answer = self.assistant.ask(item.question, history=item.history, as_of=item.as_of, scope=item.scope)
             seconds = time.perf_counter() - started
             k = max(k, self.assistant.settings.top_k)
             found = retrieve(self.assistant.retriever, item.question, item.history, item.as_of, item.scope, k)
-        finally:
-            if neighbours is not None:
-                neighbours.hide(None)
         # The ranking metrics use the ranking; the national passages searched apart may be cited too.
         return Run([passage(h.chunk) for h in found.hits], seconds, answer,
                    cited_in(answer, found.hits + found.national))

@@ -2,7 +2,6 @@
 finds itself or its near-copies while fitting or when dev is scored."""
 from __future__ import annotations
 
-import difflib
 import hashlib
 import json
 from pathlib import Path
@@ -45,19 +44,14 @@ def test_shipped_questions_are_dev_only_and_labelled_as_dev_says():
 def test_no_dev_question_is_a_near_copy_of_a_test_question():
     # Dev grew after test was fixed (the "dd"/"de" questions); near-copies of test questions (text
     # similarity > 0.75, whole conversation or bare question) were left out of what was added.
-    def texts(it):
-        return (" ".join(it.get("history", [])) + " " + it["question"]).lower(), it["question"].lower()
+    from eval.golden import load_golden, near_copy
 
-    tests = [texts(it) for it in _lines(TEST)]
-    added = [it for it in _lines(DEV) if it["id"].startswith(("dd", "de"))]
+    tests = load_golden(TEST)
+    added = [it for it in load_golden(DEV) if it.id.startswith(("dd", "de"))]
     assert len(added) >= 200
     for it in added:
-        whole, bare = texts(it)
-        for t_whole, t_bare in tests:
-            for a, b in ((whole, t_whole), (bare, t_bare)):
-                m = difflib.SequenceMatcher(None, a, b)
-                if m.real_quick_ratio() > 0.75 and m.quick_ratio() > 0.75:
-                    assert m.ratio() <= 0.75, f"{it['id']} is a near-copy of a test question: {it['question']!r}"
+        for t in tests:
+            assert not near_copy(it, t), f"{it.id} is a near-copy of test question {t.id}: {it.question!r}"
 
 
 def test_a_hidden_question_and_its_near_copies_are_not_consulted():

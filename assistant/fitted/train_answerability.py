@@ -26,23 +26,28 @@ MAX_UNCERTAIN = 0.10  # of answerable questions, on top of the refused ones
 
 def rows(assistant, items):
     """Features and labels of every dev question (a question with no hits or parts is skipped)."""
-    from assistant.service import retrieve
+    from assistant.neighbours import hidden
 
     xs, ys = [], []
     for item in items:
-        if assistant.neighbours:  # the question does not see itself (or its near-copies) among earlier ones
-            assistant.neighbours.hide(item.id)
-        found = retrieve(assistant.retriever, item.question, item.history, item.as_of, item.scope, 10)
-        if not found.hits:
-            continue
-        parts, evidence = assistant.assess(found.resolved, found.hits, found.scope)
-        if not parts:
-            continue
-        xs.append(evidence.features[0])
-        ys.append(int(item.in_scope))
-    if assistant.neighbours:
-        assistant.neighbours.hide(None)
+        # The question does not see itself (or its near-copies) among the earlier questions.
+        with hidden(assistant.retriever.neighbours, item.id):
+            x = row(assistant, item)
+        if x is not None:
+            xs.append(x)
+            ys.append(int(item.in_scope))
     return np.vstack(xs), np.asarray(ys)
+
+
+def row(assistant, item) -> np.ndarray | None:
+    """The answerability features of one dev question, or None without hits or parts."""
+    from assistant.service import retrieve
+
+    found = retrieve(assistant.retriever, item.question, item.history, item.as_of, item.scope, 10)
+    if not found.hits:
+        return None
+    parts, evidence = assistant.assess(found.resolved, found.hits, found.scope)
+    return evidence.features[0] if parts else None
 
 
 def thresholds(p: np.ndarray, y: np.ndarray) -> dict:

@@ -10,7 +10,6 @@ scoring one dev question does not see its copy either.
 """
 from __future__ import annotations
 
-import difflib
 import json
 import sys
 import time
@@ -18,16 +17,6 @@ import time
 import numpy as np
 
 from assistant.fitted.common import OUT, dev_items
-
-NEAR = 0.75
-
-
-def similar(a, b) -> float:
-    """The larger of the whole-conversation and bare-question text similarity."""
-    whole = lambda i: (" ".join(i.history) + " " + i.question).lower()  # noqa: E731
-    return max(difflib.SequenceMatcher(None, whole(a), whole(b)).ratio(),
-               difflib.SequenceMatcher(None, a.question.lower(), b.question.lower()).ratio())
-
 
 def fact_sentences(retriever, item, chunk_ids: list[str]) -> list[list]:
     """[chunk id, sentence start] of each answer sentence that states one of the question's key facts."""
@@ -52,7 +41,7 @@ def main() -> None:
     retriever = load_retriever(get_settings(), ranker=False)
     items, dev_hash = dev_items()
     vectors = np.vstack([retriever.query_vector(plan(i.question, i.history, i.scope)[0]) for i in items])
-    from eval.golden import norm
+    from eval.golden import NEAR_COPY, near_copy, norm
 
     answered_in = {i.id: [c.chunk_id for c in retriever.data.chunks if any(ev in norm(c.text) for ev in i.evidences)]
                    for i in items if i.in_scope}
@@ -60,7 +49,7 @@ def main() -> None:
     near: dict[str, list[str]] = {}
     for a, x in enumerate(items):
         for y in items[a + 1:]:
-            if similar(x, y) > NEAR:
+            if near_copy(x, y):
                 near.setdefault(x.id, []).append(y.id)
                 near.setdefault(y.id, []).append(x.id)
     np.savez_compressed(OUT / "neighbours.npz", vectors=vectors.astype(np.float16),
@@ -68,7 +57,7 @@ def main() -> None:
     meta = {"what": "dev questions as the assistant searches them; see assistant/neighbours.py",
             "fitted_on": {"split": "dev", "file": "eval/golden.jsonl", "sha256": dev_hash, "questions": len(items),
                           "date": time.strftime("%Y-%m-%d")},
-            "near_threshold": NEAR, "ids": [i.id for i in items], "near": near, "answered_in": answered_in,
+            "near_threshold": NEAR_COPY, "ids": [i.id for i in items], "near": near, "answered_in": answered_in,
             "facts_in": facts_in}
     (OUT / "neighbours.json").write_text(json.dumps(meta, ensure_ascii=False) + "\n", encoding="utf-8")
     print(f"{len(items)} questions, {sum(len(v) for v in near.values()) // 2} near-copy pairs; "

@@ -27,6 +27,7 @@ def candidates(retriever, items):
     """Per in-scope item: its query and scope, the CANDIDATES chunk positions the fused score picks,
     their labels (holds the evidence) and the dense, BM25 and fused scores they were picked with."""
     from assistant.filters import AsOfFilter
+    from assistant.neighbours import hidden
     from assistant.retrieve import CANDIDATES
     from assistant.service import plan
     from eval.golden import norm
@@ -34,16 +35,16 @@ def candidates(retriever, items):
     for item in items:
         if not item.in_scope:
             continue
-        if retriever.neighbours is not None:  # not its own (or a near-copy's) earlier answer
-            retriever.neighbours.hide(item.id)
-        query, scope = plan(item.question, item.history, item.scope)
-        dense, _ = retriever.dense_scores(query)
-        bm25 = retriever.data.keywords.scores(retriever.prepare(query))
-        fused = retriever.fused(dense, bm25, scope)
-        allowed = AsOfFilter(item.as_of, scope)
-        cands = np.asarray([i for i in np.argsort(-fused) if allowed(retriever.data.chunks[i])][:CANDIDATES])
-        labels = [any(ev in norm(retriever.data.chunks[i].text) for ev in item.evidences) for i in cands]
-        yield query, scope, cands, labels, dense, bm25, fused
+        # Not its own (or a near-copy's) earlier answer, also while the caller computes the features.
+        with hidden(retriever.neighbours, item.id):
+            query, scope = plan(item.question, item.history, item.scope)
+            dense, _ = retriever.dense_scores(query)
+            bm25 = retriever.data.keywords.scores(retriever.prepare(query))
+            fused = retriever.fused(dense, bm25, scope)
+            allowed = AsOfFilter(item.as_of, scope)
+            cands = np.asarray([i for i in np.argsort(-fused) if allowed(retriever.data.chunks[i])][:CANDIDATES])
+            labels = [any(ev in norm(retriever.data.chunks[i].text) for ev in item.evidences) for i in cands]
+            yield query, scope, cands, labels, dense, bm25, fused
 
 
 def rows(retriever, items) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:

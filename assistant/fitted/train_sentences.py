@@ -26,29 +26,36 @@ log = logging.getLogger(__name__)
 
 def rows(assistant, items):
     """Features, labels and question groups of every candidate sentence."""
-    from assistant.sentences import candidate_sentences, sentence_features
-    from assistant.service import retrieve
-    from eval.golden import norm
+    from assistant.neighbours import hidden
 
     xs, ys, groups = [], [], []
     for g, item in enumerate(items):
         if not item.in_scope:
             continue
-        if assistant.retriever.neighbours is not None:  # not its own (or a near-copy's) earlier answer
-            assistant.retriever.neighbours.hide(item.id)
-        found = retrieve(assistant.retriever, item.question, item.history, item.as_of, item.scope, 10)
-        hits = found.hits[:5]
-        per_hit = [candidate_sentences(h.chunk) for h in hits]
-        if not any(per_hit):
-            continue
-        view = assistant.retriever.query_view(found.resolved, found.scope)
-        x = sentence_features(hits, per_hit, assistant.sentence_context(found.resolved, view))
-        facts = [norm(f).lower() for f in item.must_contain]
-        y = [any(f in norm(s.text).lower() for f in facts) for sentences in per_hit for s in sentences]
-        xs.append(x)
-        ys.append(y)
-        groups.append(np.full(len(y), g))
+        with hidden(assistant.retriever.neighbours, item.id):  # not its own (or a near-copy's) earlier answer
+            found = labelled(assistant, item)
+        if found is not None:
+            xs.append(found[0])
+            ys.append(found[1])
+            groups.append(np.full(len(found[1]), g))
     return np.vstack(xs), np.concatenate(ys).astype(int), np.concatenate(groups)
+
+
+def labelled(assistant, item):
+    """Sentence features of one dev question's top 5 passages and whether each states a key fact."""
+    from assistant.sentences import candidate_sentences, sentence_features
+    from assistant.service import retrieve
+    from eval.golden import norm
+
+    found = retrieve(assistant.retriever, item.question, item.history, item.as_of, item.scope, 10)
+    hits = found.hits[:5]
+    per_hit = [candidate_sentences(h.chunk) for h in hits]
+    if not any(per_hit):
+        return None
+    view = assistant.retriever.query_view(found.resolved, found.scope)
+    x = sentence_features(hits, per_hit, assistant.sentence_context(found.resolved, view))
+    facts = [norm(f).lower() for f in item.must_contain]
+    return x, [any(f in norm(s.text).lower() for f in facts) for sentences in per_hit for s in sentences]
 
 
 def top_sentence_rate(scores, y, groups) -> float:
