@@ -56,3 +56,34 @@ def spec_of(model, features: list[str], c: float, what: str, dev_hash: str, grou
 def write_spec(path: Path, spec: dict) -> None:
     """Write a fitted model as JSON."""
     path.write_text(json.dumps(spec, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def fit_trees(x: np.ndarray, y: np.ndarray, learning_rate: float, iterations: int, leaves: int):
+    """Boosted trees (scikit-learn's HistGradientBoostingClassifier) on the raw feature rows."""
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
+    return HistGradientBoostingClassifier(learning_rate=learning_rate, max_iter=iterations, max_leaf_nodes=leaves,
+                                          l2_regularization=1.0, early_stopping=False, random_state=0).fit(x, y)
+
+
+def trees_spec(model, x: np.ndarray) -> dict:
+    """The JSON form assistant/rank.TreeEnsemble reads; checked to reproduce scikit-learn's scores on x."""
+    from assistant.rank import TreeEnsemble
+
+    trees = []
+    for (predictor,) in model._predictors:  # one tree per iteration for a binary target
+        nodes = predictor.nodes
+        trees.append({
+            "feature": nodes["feature_idx"].tolist(), "threshold": nodes["num_threshold"].tolist(),
+            "nan_left": nodes["missing_go_to_left"].astype(bool).tolist(),
+            "left": [int(l) if not leaf else -1 for l, leaf in zip(nodes["left"], nodes["is_leaf"])],
+            "right": nodes["right"].tolist(), "value": nodes["value"].tolist(),
+        })
+    spec = {"baseline": float(np.ravel(model._baseline_prediction)[0]), "trees": trees,
+            "params": {k: model.get_params()[k] for k in ("learning_rate", "max_iter", "max_leaf_nodes",
+                                                          "l2_regularization")}}
+    ours = TreeEnsemble(spec).logits(x)
+    theirs = model.decision_function(x)
+    if not np.allclose(ours, theirs, atol=1e-6):
+        raise ValueError(f"exported trees differ from scikit-learn's (max {np.abs(ours - theirs).max():.2e})")
+    return spec
