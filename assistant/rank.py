@@ -39,30 +39,55 @@ class LinearModel:
 class TreeEnsemble:
     """Boosted regression trees exported from scikit-learn's HistGradientBoostingClassifier.
 
-    logit = baseline + the value of the leaf each tree sends the row to. Walked in plain Python:
-    one question's row through a few hundred shallow trees takes well under a millisecond.
+    logit = baseline + the value of the leaf each tree sends the row to. All trees are walked at
+    once, one level per step, on flat numpy arrays (a leaf points to itself), so forty sentences
+    through two hundred trees cost about a millisecond.
     """
 
     def __init__(self, spec: dict) -> None:
         self.baseline = float(spec["baseline"])
-        self.trees = [(t["feature"], t["threshold"], t["nan_left"], t["left"], t["right"], t["value"])
-                      for t in spec["trees"]]
-
-    def logit(self, row: list[float]) -> float:
-        """The raw score of one feature row."""
-        total = self.baseline
-        for feature, threshold, nan_left, left, right, value in self.trees:
-            node = 0
-            while left[node] >= 0:  # -1 marks a leaf
-                v = row[feature[node]]
-                go_left = nan_left[node] if v != v else v <= threshold[node]
-                node = left[node] if go_left else right[node]
-            total += value[node]
-        return total
+        feature, threshold, nan_left, left, right, value, roots = [], [], [], [], [], [], []
+        depth = 0
+        for t in spec["trees"]:
+            base = len(feature)
+            roots.append(base)
+            for i, l in enumerate(t["left"]):
+                leaf = l < 0
+                feature.append(0 if leaf else t["feature"][i])
+                threshold.append(0.0 if leaf else t["threshold"][i])
+                nan_left.append(bool(t["nan_left"][i]))
+                left.append(base + i if leaf else base + l)
+                right.append(base + i if leaf else base + t["right"][i])
+                value.append(t["value"][i])
+            depth = max(depth, _depth(t["left"], t["right"]))
+        if not roots:
+            raise KeyError("trees: an ensemble needs at least one tree")
+        self.feature, self.threshold = np.asarray(feature), np.asarray(threshold)
+        self.nan_left, self.left, self.right = np.asarray(nan_left), np.asarray(left), np.asarray(right)
+        self.value, self.roots, self.depth = np.asarray(value), np.asarray(roots), depth
 
     def logits(self, x: np.ndarray) -> np.ndarray:
         """Raw scores of every row."""
-        return np.asarray([self.logit(row) for row in np.asarray(x, dtype=np.float64).tolist()])
+        x = np.asarray(x, dtype=np.float64)
+        node = np.broadcast_to(self.roots, (len(x), len(self.roots)))
+        rows = np.arange(len(x))[:, None]
+        for _ in range(self.depth):
+            v = x[rows, self.feature[node]]
+            go_left = np.where(np.isnan(v), self.nan_left[node], v <= self.threshold[node])
+            node = np.where(go_left, self.left[node], self.right[node])
+        return self.baseline + self.value[node].sum(axis=1)
+
+
+def _depth(left: list[int], right: list[int]) -> int:
+    """Levels below the root of one exported tree (-1 in `left` marks a leaf)."""
+    deepest, stack = 0, [(0, 0)]
+    while stack:
+        node, d = stack.pop()
+        if left[node] < 0:
+            deepest = max(deepest, d)
+        else:
+            stack += [(left[node], d + 1), (right[node], d + 1)]
+    return deepest
 
 
 class BlendedModel(LinearModel):

@@ -55,7 +55,7 @@ def test_the_shipped_answerability_model_loads_as_its_file_says():
     assert 0.0 < p < 1.0
 
 
-@pytest.mark.parametrize("bad", [{"baseline": 0.0}, {"trees": []}])
+@pytest.mark.parametrize("bad", [{"baseline": 0.0}, {"baseline": 0.0, "trees": []}])
 def test_a_broken_tree_file_is_refused_when_loaded(bad):
     with pytest.raises(KeyError):
         TreeEnsemble(bad)
