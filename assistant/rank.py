@@ -91,7 +91,8 @@ def _depth(left: list[int], right: list[int]) -> int:
 
 
 class BlendedModel(LinearModel):
-    """The mean of the logistic model's probability and a tree ensemble's, both fitted on the same rows.
+    """A weighted mean of the logistic model's probability and a tree ensemble's, fitted on the same rows
+    (weight 1: the trees alone; the training script chooses it by cross-validation).
 
     The trees see interactions a linear model cannot (a high passage score matters less when the
     asked figure is missing); the logistic part keeps the blend smooth where the trees are flat.
@@ -100,11 +101,14 @@ class BlendedModel(LinearModel):
     def __init__(self, spec: dict) -> None:
         super().__init__(spec)
         self.ensemble = TreeEnsemble(spec["trees"])
+        self.weight = float(spec["trees"].get("weight", 0.5))
 
     def proba(self, x: np.ndarray) -> np.ndarray:
         """Blended probabilities."""
         trees = 1.0 / (1.0 + np.exp(-self.ensemble.logits(x)))
-        return 0.5 * super().proba(x) + 0.5 * trees
+        if self.weight >= 1.0:
+            return trees
+        return (1.0 - self.weight) * super().proba(x) + self.weight * trees
 
 
 @lru_cache(maxsize=8)

@@ -73,10 +73,11 @@ class TypoRepair:
 
 
 CANDIDATES = 30  # passages the fitted ranker re-orders; the fused score picks them
-# On dev, moving a content passage with >= 0.7 of a first-ranked container's probability ahead of it
-# removed the one container ranked first over its answer (hit@1 0.726 -> 0.728; 0.3 and 0.5 gained
-# nothing). tests/test_assistant.py checks that no container ranks first over its answer on dev.
-CONTAINER_YIELD = 0.7
+# A content passage with at least this share of a first-ranked container's probability goes ahead of
+# it. Chosen on dev (neighbours hidden) for the boosted-tree ranker, whose probabilities are sharper
+# than the logistic model's: 0.7 and 0.5 left 3 containers first over their answer, 0.3 none (hit@1
+# 0.837 -> 0.839). tests/test_assistant.py checks that no container ranks first over its answer on dev.
+CONTAINER_YIELD = 0.3
 
 
 class Retriever:

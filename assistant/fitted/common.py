@@ -66,6 +66,34 @@ def fit_trees(x: np.ndarray, y: np.ndarray, learning_rate: float, iterations: in
                                           l2_regularization=1.0, early_stopping=False, random_state=0).fit(x, y)
 
 
+TREES = [(0.05, 200, 8), (0.1, 100, 8)]  # boosted-tree settings tried: learning rate, trees, leaves per tree
+
+
+def oof_logistic(x: np.ndarray, y: np.ndarray, groups: np.ndarray, c: float) -> np.ndarray:
+    """Out-of-fold probabilities of fit_logistic, by grouped folds."""
+    oof = np.zeros(len(y))
+    for train, held in grouped_folds(groups):
+        model = fit_logistic(x[train], y[train], c)
+        oof[held] = model.predict_proba((x[held] - model.mean_) / model.scale_)[:, 1]
+    return oof
+
+
+def oof_trees(x: np.ndarray, y: np.ndarray, groups: np.ndarray, params: tuple) -> np.ndarray:
+    """Out-of-fold probabilities of fit_trees, by grouped folds."""
+    oof = np.zeros(len(y))
+    for train, held in grouped_folds(groups):
+        oof[held] = fit_trees(x[train], y[train], *params).predict_proba(x[held])[:, 1]
+    return oof
+
+
+def add_trees(spec: dict, x: np.ndarray, y: np.ndarray, params: tuple, weight: float) -> dict:
+    """Fit trees on all rows and store them in a logistic model's spec (assistant/rank.BlendedModel:
+    probability = (1 - weight) * logistic + weight * trees)."""
+    spec["trees"] = trees_spec(fit_trees(x, y, *params), x)
+    spec["trees"]["weight"] = weight
+    return spec
+
+
 def trees_spec(model, x: np.ndarray) -> dict:
     """The JSON form assistant/rank.TreeEnsemble reads; checked to reproduce scikit-learn's scores on x."""
     from assistant.rank import TreeEnsemble

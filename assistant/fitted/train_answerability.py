@@ -18,12 +18,12 @@ import time
 
 import numpy as np
 
-from assistant.fitted.common import OUT, dev_items, fit_logistic, fit_trees, grouped_folds, spec_of, trees_spec, write_spec
+from assistant.fitted.common import (OUT, TREES, add_trees, dev_items, fit_logistic, oof_logistic, oof_trees, spec_of,
+                                     write_spec)
 
 log = logging.getLogger(__name__)
 MAX_REFUSED = 0.05  # of answerable questions
 MAX_UNCERTAIN = 0.10  # of answerable questions, on top of the refused ones
-TREES = [(0.05, 200, 8), (0.1, 100, 8), (0.03, 300, 8)]  # learning rate, trees, leaves per tree
 
 
 def rows(assistant, items):
@@ -77,36 +77,27 @@ def main() -> None:
     items, dev_hash = dev_items()
     x, y = rows(assistant, items)
     groups = np.arange(len(y))
-    logistic = {}
-    for c in (0.03, 0.1, 0.3, 1.0):
-        oof = np.zeros(len(y))
-        for train, held in grouped_folds(groups):
-            model = fit_logistic(x[train], y[train], c)
-            oof[held] = model.predict_proba((x[held] - model.mean_) / model.scale_)[:, 1]
-        logistic[c] = oof
-    results = {f"C={c}": (thresholds(oof, y), oof) for c, oof in logistic.items()}
+    logistic = {c: oof_logistic(x, y, groups, c) for c in (0.03, 0.1, 0.3, 1.0)}
+    results = {f"C={c}": thresholds(oof, y) for c, oof in logistic.items()}
 
     def declined(name: str) -> tuple[float, float]:
-        dev_oof = results[name][0]["dev_oof"]
+        dev_oof = results[name]["dev_oof"]
         return dev_oof["unanswerable_declined"], dev_oof["unanswerable_refused"]
 
     c = max(logistic, key=lambda k: declined(f"C={k}"))
     # The same logistic model blended with boosted trees (assistant/rank.BlendedModel), cross-validated alike.
-    for params in TREES:
-        oof = np.zeros(len(y))
-        for train, held in grouped_folds(groups):
-            oof[held] = fit_trees(x[train], y[train], *params).predict_proba(x[held])[:, 1]
-        results[f"C={c} + trees {params}"] = (thresholds(0.5 * logistic[c] + 0.5 * oof, y), None)
+    blends = {f"C={c} + trees {params}": params for params in TREES}
+    for name, params in blends.items():
+        results[name] = thresholds(0.5 * logistic[c] + 0.5 * oof_trees(x, y, groups, params), y)
     best = max(results, key=declined)
-    chosen = results[best][0]
-    model = fit_logistic(x, y, c)
-    cv = {k: v[0]["dev_oof"] for k, v in results.items()}
-    spec = spec_of(model, ANSWERABILITY_FEATURES, c, "answerability: P(the sources answer the question | evidence)",
-                   dev_hash, len(y), cv, thresholds={k: v for k, v in chosen.items() if k != "dev_oof"},
+    chosen = results[best]
+    cv = {k: v["dev_oof"] for k, v in results.items()}
+    spec = spec_of(fit_logistic(x, y, c), ANSWERABILITY_FEATURES, c,
+                   "answerability: P(the sources answer the question | evidence)", dev_hash, len(y), cv,
+                   thresholds={k: v for k, v in chosen.items() if k != "dev_oof"},
                    thresholds_dev_oof=chosen["dev_oof"], chosen=best)
-    if "trees" in best:
-        params = TREES[[str(p) for p in TREES].index(best.split("trees ")[1])]
-        spec["trees"] = trees_spec(fit_trees(x, y, *params), x)
+    if best in blends:
+        add_trees(spec, x, y, blends[best], 0.5)
     write_spec(OUT / "answerability.json", spec)
     print(json.dumps({"cv": cv, "chosen": best, "thresholds": chosen}, indent=1))
     print(f"wrote {OUT / 'answerability.json'} in {time.time() - started:.0f} s")

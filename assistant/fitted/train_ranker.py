@@ -5,8 +5,9 @@
 Only eval/golden.jsonl (dev) is read; the test split is never touched here. Each in-scope dev
 question gives the CANDIDATES passages the fused score picks, labelled relevant when they hold the
 evidence. Grouped 5-fold cross-validation (a question's candidates stay in one fold) compares the
-hand-set fusion with the logistic model (and LightGBM lambdarank when it is installed); the
-logistic model is then fitted on all of dev and written with its CV scores and the dev file's hash.
+hand-set fusion with the logistic model, boosted trees alone and blended with it (and LightGBM
+lambdarank, for comparison, when it is installed); the best of the shippable ones by MRR@10 is then
+fitted on all of dev and written with its CV scores and the dev file's hash.
 """
 from __future__ import annotations
 
@@ -18,7 +19,8 @@ from dataclasses import replace
 
 import numpy as np
 
-from assistant.fitted.common import OUT, dev_items, fit_logistic, grouped_folds, spec_of, write_spec
+from assistant.fitted.common import (OUT, TREES, add_trees, dev_items, fit_logistic, grouped_folds, oof_logistic,
+                                     oof_trees, spec_of, write_spec)
 
 log = logging.getLogger(__name__)
 
@@ -146,11 +148,23 @@ def main() -> None:
     for c in (0.03, 0.1, 0.3, 1.0):
         cv.update(cross_validate(x, y, groups, fused, c))
     cv.update(lightgbm_scores(x, y, groups))
-    best = max((k for k in cv if k.startswith("logistic")), key=lambda k: (cv[k]["mrr@10"], cv[k]["hit@1"]))
+    def quality(name: str) -> tuple[float, float]:
+        return cv[name]["mrr@10"], cv[name]["hit@1"]
+
+    best = max((k for k in cv if k.startswith("logistic")), key=quality)
     c = float(best.split("=")[1])
-    model = fit_logistic(x, y, c)
-    spec = spec_of(model, FEATURES, c, "ranker: P(passage holds the evidence | candidate features)",
-                   dev_hash, len(np.unique(groups)), cv, fusion=fusion)
+    # Boosted trees, alone and blended with that logistic model (assistant/rank.BlendedModel).
+    logistic, shippable = oof_logistic(x, y, groups, c), {best: None}
+    for params in TREES:
+        trees = oof_trees(x, y, groups, params)
+        for weight, name in ((0.5, f"logistic C={c} + trees {params}"), (1.0, f"trees {params}")):
+            cv[name] = ranking_scores((1 - weight) * logistic + weight * trees, y, groups)
+            shippable[name] = (params, weight)
+    best = max(shippable, key=quality)
+    spec = spec_of(fit_logistic(x, y, c), FEATURES, c, "ranker: P(passage holds the evidence | candidate features)",
+                   dev_hash, len(np.unique(groups)), cv, fusion=fusion, chosen=best)
+    if shippable[best]:
+        add_trees(spec, x, y, *shippable[best])
     write_spec(OUT / "ranker.json", spec)
     print(json.dumps(cv, indent=1))
     print(f"chose {best}; wrote {OUT / 'ranker.json'} in {time.time() - started:.0f} s")

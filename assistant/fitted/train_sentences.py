@@ -20,10 +20,10 @@ from dataclasses import asdict
 
 import numpy as np
 
-from assistant.fitted.common import OUT, dev_items, fit_logistic, fit_trees, grouped_folds, spec_of, trees_spec, write_spec
+from assistant.fitted.common import (OUT, TREES, add_trees, dev_items, fit_logistic, grouped_folds, oof_logistic,
+                                     oof_trees, spec_of, write_spec)
 
 log = logging.getLogger(__name__)
-TREES = [(0.05, 200, 8), (0.1, 100, 8)]  # learning rate, trees, leaves per tree
 
 
 def rows(assistant, items):
@@ -110,23 +110,16 @@ def main() -> None:
         cv[f"logistic C={c}"] = top_sentence_rate(oof, y, groups)
     best = max((k for k in cv if k.startswith("logistic")), key=cv.get)
     c = float(best.split("=")[1])
-    logistic = np.zeros(len(y))
-    for train, held in grouped_folds(groups):
-        model = fit_logistic(x[train], y[train], c)
-        logistic[held] = model.predict_proba((x[held] - model.mean_) / model.scale_)[:, 1]
+    logistic = oof_logistic(x, y, groups, c)
     # The same logistic model blended with boosted trees (assistant/rank.BlendedModel), cross-validated alike.
-    for params in TREES:
-        trees = np.zeros(len(y))
-        for train, held in grouped_folds(groups):
-            trees[held] = fit_trees(x[train], y[train], *params).predict_proba(x[held])[:, 1]
-        cv[f"logistic C={c} + trees {params}"] = top_sentence_rate(0.5 * logistic + 0.5 * trees, y, groups)
+    blends = {f"logistic C={c} + trees {params}": params for params in TREES}
+    for name, params in blends.items():
+        cv[name] = top_sentence_rate(0.5 * logistic + 0.5 * oof_trees(x, y, groups, params), y, groups)
     best = max(cv, key=cv.get)
-    model = fit_logistic(x, y, c)
-    spec = spec_of(model, SENTENCE_FEATURES, c, "sentences: P(sentence states a key fact | features)",
+    spec = spec_of(fit_logistic(x, y, c), SENTENCE_FEATURES, c, "sentences: P(sentence states a key fact | features)",
                    dev_hash, len(np.unique(groups)), {"best sentence states a key fact (CV)": cv}, chosen=best)
-    if "trees" in best:
-        params = TREES[[str(p) for p in TREES].index(best.split("trees ")[1])]
-        spec["trees"] = trees_spec(fit_trees(x, y, *params), x)
+    if best in blends:
+        add_trees(spec, x, y, blends[best], 0.5)
     assistant.sentence_model = BlendedModel(spec) if "trees" in spec else LinearModel(spec)
     grid = []
     for short, budget, keep in itertools.product((0, 50, 80, 120), (110,), (0.15, 0.25, 0.4)):
