@@ -118,7 +118,7 @@ class Assistant:
         found = retrieve(self.retriever, question, history, as_of, scope, self.settings.top_k)
         resolved, effective_scope, hits = found.resolved, found.scope, found.hits
         answer = self._answer(question, resolved, hits, as_of, effective_scope, found.national)
-        self._note_version(answer, resolved, as_of, effective_scope)
+        self._note_version(answer, resolved, hits, as_of, effective_scope)
         answer.session_id = session_id
         # Only a confident answer is rewritten: an "uncertain" one stays the labelled passage.
         if (mode or self.settings.mode) == "llm" and answer.status == "answer":
@@ -183,11 +183,16 @@ class Assistant:
                             "alleen daar en is geen landelijke regel.")
         return list(dict.fromkeys(warnings))
 
-    def _note_version(self, answer: Answer, resolved: str, as_of, scope) -> None:
+    def _note_version(self, answer: Answer, resolved: str, hits: list[Hit], as_of, scope) -> None:
         """Say so when the best passage regardless of date was added, changed or removed after `as_of`."""
         if not self.notes.needed(as_of):
             return
         undated = self.retriever.search(resolved, k=1, allowed=in_scope(scope))
+        if answer.status == "uncertain" and undated and self.notes.came_later(undated[0].chunk, as_of):
+            # The answer came into the sources after the asked date; what stood there then is only the
+            # nearest passage, not an answer of that date. Say the sources did not answer it then.
+            answer.citations, answer.warnings = [], []
+            self._refuse(answer, resolved, hits, as_of)
         notes = [self.notes.note(undated[0].chunk, as_of)] if undated else []
         if not answer.refused:
             notes += self.notes.cited([c.chunk_id for c in answer.citations], as_of)

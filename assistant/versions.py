@@ -66,6 +66,19 @@ class VersionNotes:
                     f"na de gevraagde datum ({dutch_date(as_of)}).")
         return self._later(then, next((c for c in passages if c.valid_until is None), None), as_of, title, label)
 
+    def came_later(self, top: Chunk, as_of: str | None) -> bool:
+        """Whether `top` (best passage regardless of date) did not exist yet on `as_of`: its document
+        had no version then, the passage was not in that version, or its Q&A entry was added later."""
+        if not as_of:
+            return False
+        versions = self.manifest.get(top.document_id, [])
+        if versions and not any(valid_on(d, as_of) for d in versions):
+            return True
+        then = next((c for c in self.by_key[(top.document_id, top.passage_key)] if valid_on(c, as_of)), None)
+        if then is None:
+            return (top.valid_from or "") > as_of
+        return _added_after(then, as_of)
+
     def cited(self, chunk_ids: list[str], as_of: str | None) -> list[str]:
         """Notes for cited passages of an older version that a later version changed or removed."""
         out = []
