@@ -130,15 +130,6 @@ def resolve(question: str, history: list[str] | None) -> str:
     return f"{question.strip()} {swapped}" if len(rest.split()) >= 2 else swapped
 
 
-def strip_places(question: str) -> str:
-    """The question without the places it names, for finding the national rule on the same point."""
-    q = " " + fold(question) + " "
-    for names in PLACES.values():
-        for n in sorted(names, key=len, reverse=True):
-            q = re.sub(rf"(?<![a-z])(?:in |bij |voor |van )?(?:de regio |ons in |ons in de regio )?{re.escape(n)}(?![a-z])", " ", q)
-    return re.sub(r"\s{2,}", " ", q).strip()
-
-
 def place_scope(question: str) -> str | None:
     """The scope a question names by place ("in Drenthe", "bij ons in Den Bosch"), if any."""
     q = " " + fold(question) + " "

@@ -1,7 +1,9 @@
 """Re-rank candidate passages with a model fitted on the dev split (assistant/fitted/train_ranker.py).
 
-The model is a standardised logistic regression stored as plain numbers in JSON, so ranking needs
-numpy only; the training script, the split it used and its cross-validated scores sit beside it.
+The model is a standardised logistic regression, optionally blended with boosted trees exported
+from scikit-learn, stored as plain numbers in JSON, so scoring needs numpy only; the training
+script, the split it used and its cross-validated scores sit beside it. The sentence and
+answerability models load the same way.
 """
 from __future__ import annotations
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from assistant.answerability import ANSWERABILITY_FEATURES, Evidence, decide
 from assistant.answerability import features as answerability_features
 from assistant.compose import ComposeSettings, citation, compose, render
-from assistant.conversation import is_follow_up, place_scope, resolve, strip_places, strip_redactions
+from assistant.conversation import is_follow_up, place_scope, resolve, strip_redactions
 from assistant.coverage import CoverageJudge
 from assistant.filters import AsOfFilter, as_of_warnings
 from assistant.labels import UNCERTAIN_NOTICE, dutch_date, place_name, staleness_warnings
@@ -57,8 +57,10 @@ def retrieve(retriever: Retriever, question: str, history: list[str] | None, as_
     national: list[Hit] = []
     if effective and effective != "national":
         dated = AsOfFilter(as_of, None)
-        national = retriever.search(strip_places(resolved) or resolved, k=3,
-                                    allowed=lambda c: c.scope == "national" and dated(c))
+        # The question as asked, places included: national passages do not name them, so the words
+        # change little, and it reuses the question's vector (searching without the places cost a
+        # second embedding, ~30 ms; on dev key facts 0.726 -> 0.728, both cited 51 -> 52 of 89).
+        national = retriever.search(resolved, k=3, allowed=lambda c: c.scope == "national" and dated(c))
     return Retrieval(resolved, effective, hits, national)
 
 

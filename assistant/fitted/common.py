@@ -58,15 +58,15 @@ def write_spec(path: Path, spec: dict) -> None:
     path.write_text(json.dumps(spec, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
+TREES = [(0.05, 200, 8), (0.1, 100, 8)]  # boosted-tree settings tried: learning rate, trees, leaves per tree
+
+
 def fit_trees(x: np.ndarray, y: np.ndarray, learning_rate: float, iterations: int, leaves: int):
     """Boosted trees (scikit-learn's HistGradientBoostingClassifier) on the raw feature rows."""
     from sklearn.ensemble import HistGradientBoostingClassifier
 
     return HistGradientBoostingClassifier(learning_rate=learning_rate, max_iter=iterations, max_leaf_nodes=leaves,
                                           l2_regularization=1.0, early_stopping=False, random_state=0).fit(x, y)
-
-
-TREES = [(0.05, 200, 8), (0.1, 100, 8)]  # boosted-tree settings tried: learning rate, trees, leaves per tree
 
 
 def oof_logistic(x: np.ndarray, y: np.ndarray, groups: np.ndarray, c: float) -> np.ndarray:

@@ -148,6 +148,7 @@ def main() -> None:
     for c in (0.03, 0.1, 0.3, 1.0):
         cv.update(cross_validate(x, y, groups, fused, c))
     cv.update(lightgbm_scores(x, y, groups))
+
     def quality(name: str) -> tuple[float, float]:
         return cv[name]["mrr@10"], cv[name]["hit@1"]
 
