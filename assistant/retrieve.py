@@ -133,6 +133,11 @@ class Retriever:
 
                 self.weights = replace(self.weights, dense=fusion["dense"], bm25=fusion["bm25"])
 
+    def forget(self) -> None:
+        """Empty the per-question memos, so a timed question pays for its own embedding."""
+        for memo in (self._query_vector, self._sentence_sims, self._query_view):
+            memo.cache_clear()
+
     def query_vector(self, query: str) -> np.ndarray:
         """The e5 query vector (memoised: search, features and the composer all need it)."""
         return self._query_vector(query)
