@@ -181,3 +181,16 @@ def test_answers_never_open_with_a_pointing_word_or_stop_at_a_colon(assistant):
 def test_near_domain_fee_question_is_not_answered_plainly(assistant):
     answer = assistant.ask("hoeveel euro is de boete van duo als mijn klant de termijn niet haalt?")
     assert answer.status in ("refused", "uncertain")
+
+
+def test_without_a_place_a_close_national_passage_answers_before_a_regional_one(assistant):
+    # Issue 11: without a scope or a place named, the national answer stands alone. The ranker puts
+    # Drenthe's own arrangement first for this general question, with the national Q&A entry close behind.
+    question = "hoe lang moeten we een statushouder financieel ontzorgen?"
+    ranked = assistant.retriever.search(question, k=3, allowed=None, prefer_scope=None)
+    assert ranked[0].chunk.scope == "national"
+    answer = assistant.ask(question)
+    assert answer.citations[0].scope == "national"
+    # Named, the region's own arrangement is there, labelled.
+    drenthe = assistant.ask("hoe lang ontzorgen we in drenthe?")
+    assert any(c.scope == "regio:amrd" for c in drenthe.citations)
