@@ -13,19 +13,19 @@ class Gates:
     """Minimum quality on the test split."""
 
     # On the test split (eval/golden_test.jsonl), a few questions under what the assistant measured
-    # there on 2026-11-29, third session (hit@1 0.766, hit@5 0.928, MRR@10 0.840, key facts 0.605,
-    # unanswerable refused 0.681 / declined 0.861, answerable refused 0.024 / uncertain 0.108, both
+    # there on 2026-11-29, third session (hit@1 0.778, hit@5 0.928, MRR@10 0.846, key facts 0.599,
+    # unanswerable refused 0.694 / declined 0.847, answerable refused 0.036 / uncertain 0.108, both
     # cited 0.429 of 14), so floating-point noise across machines does not fail CI but a real
     # regression does. Second session: hit@1 0.802, MRR@10 0.856, key facts 0.617, declined 0.833,
-    # uncertain 0.132, both cited 0.500; the tree ranker chosen on dev since lost hit@1 on test.
+    # uncertain 0.132, both cited 0.500; the tree models chosen on dev since lost some hit@1 and key facts on test.
     # First session: hit@1 0.677, key facts 0.455, declined 0.736.
     # Start (before issue 11): hit@1 0.647, hit@5 0.898, MRR@10 0.757, key facts 0.359,
     # unanswerable refused 0.333, answerable refused 0.168.
-    min_hit_at_1: float = 0.75
+    min_hit_at_1: float = 0.76
     min_hit_at_5: float = 0.91  # in-scope questions with a relevant passage in the top 5
-    min_mrr_at_10: float = 0.82
+    min_mrr_at_10: float = 0.83
     min_must_contain: float = 0.58  # answers stating every key fact
-    min_refusal_recall: float = 0.65  # out-of-scope questions the assistant refuses
+    min_refusal_recall: float = 0.67  # out-of-scope questions the assistant refuses
     min_declined_rate: float = 0.83  # out-of-scope questions refused or marked "uncertain"
     max_false_refusal_rate: float = 0.05  # in-scope questions the assistant wrongly refuses
     max_uncertain_rate: float = 0.13  # in-scope questions marked "uncertain"
