@@ -67,13 +67,14 @@ class VersionNotes:
         return self._later(then, next((c for c in passages if c.valid_until is None), None), as_of, title, label)
 
     def came_later(self, top: Chunk, as_of: str | None) -> bool:
-        """Whether `top` (best passage regardless of date) did not exist yet on `as_of`: its document
-        had no version then, the passage was not in that version, or its Q&A entry was added later."""
+        """Whether `top` (best passage regardless of date) was added to its document after `as_of`:
+        the version valid then lacked it, or its Q&A entry was added later. A document with no version
+        yet does not count: it says nothing about what the other documents covered then."""
         if not as_of:
             return False
         versions = self.manifest.get(top.document_id, [])
         if versions and not any(valid_on(d, as_of) for d in versions):
-            return True
+            return False
         then = next((c for c in self.by_key[(top.document_id, top.passage_key)] if valid_on(c, as_of)), None)
         if then is None:
             return (top.valid_from or "") > as_of

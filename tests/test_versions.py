@@ -96,6 +96,36 @@ def test_entries_added_after_the_date_are_left_out_and_said_so(versioned_assista
     assert _n(now.citations[0].question) == ADDED_QUESTION
 
 
+def test_a_passage_added_after_the_date_came_later(versioned_assistant, chunks):
+    added = next(c for c in chunks if _n(c.question) == ADDED_QUESTION)
+    notes = versioned_assistant.notes
+    assert notes.came_later(added, "2024-03-01")
+    assert not notes.came_later(added, "2024-07-01")
+    assert not notes.came_later(added, None)
+    # Before the document's first version, other documents may well have answered: not "came later".
+    assert not notes.came_later(added, "2020-06-01")
+
+
+def test_an_uncertain_answer_from_before_the_answer_existed_is_a_refusal(versioned_assistant, monkeypatch):
+    # When the entry that answers was added to its document after the date, whatever stood there then is
+    # only the nearest passage: the user is told the sources did not answer it then.
+    from dataclasses import replace
+
+    real = versioned_assistant.assess
+
+    def uncertain(*args, **kwargs):
+        parts, evidence = real(*args, **kwargs)
+        return parts, replace(evidence, status="uncertain")
+
+    monkeypatch.setattr(versioned_assistant, "assess", uncertain)
+    early = versioned_assistant.ask("mag de brede intake ook via een beeldverbinding?", as_of="2024-03-01")
+    assert early.status == "refused" and early.refused
+    assert "staat pas sinds 1 juni 2024" in early.answer
+    assert all(_n(c.question) != ADDED_QUESTION for c in early.citations)
+    later = versioned_assistant.ask("mag de brede intake ook via een beeldverbinding?", as_of="2024-07-01")
+    assert later.status == "uncertain"
+
+
 def test_entry_updated_after_the_date_is_flagged(versioned_assistant):
     answer = versioned_assistant.ask("wanneer begint de termijn van 10 weken voor het PIP?", as_of="2022-01-01")
     assert any("na de gevraagde datum" in w and "20 april 2023" in w for w in answer.warnings)
