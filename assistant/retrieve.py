@@ -85,6 +85,18 @@ CONTAINER_YIELD = 0.3
 NATIONAL_YIELD = 0.3
 
 
+def _promote(order: list[int], scores: np.ndarray, wanted, share: float) -> list[int]:
+    """When the first passage is not `wanted`, the first `wanted` one among the candidates with at
+    least `share` of its score goes before it; the rest keep their order."""
+    if not order or wanted(order[0]):
+        return order
+    floor = share * scores[order[0]]
+    for i in order[1:CANDIDATES]:
+        if wanted(i) and scores[i] >= floor:
+            return [i] + [j for j in order if j != i]
+    return order
+
+
 class Retriever:
     """Ranked passages for a question, from one loaded index."""
 
@@ -210,24 +222,12 @@ class Retriever:
     def _content_first(self, order: list[int], scores: np.ndarray) -> list[int]:
         """Content beats containers: a content passage nearly as likely as a container ranked first
         (at least CONTAINER_YIELD of its probability, chosen on dev) goes before it."""
-        if not order or not self._container(order[0]):
-            return order
-        top = scores[order[0]]
-        for i in order[1:CANDIDATES]:
-            if not self._container(i) and scores[i] >= CONTAINER_YIELD * top:
-                return [i] + [j for j in order if j != i]
-        return order
+        return _promote(order, scores, lambda i: not self._container(i), CONTAINER_YIELD)
 
     def _national_first(self, order: list[int], scores: np.ndarray) -> list[int]:
         """Without a scope or a place named, the national rule answers: a national passage with at
         least NATIONAL_YIELD of a first-ranked regional passage's probability goes before it."""
-        if not order or self._scopes[order[0]] == "national":
-            return order
-        top = scores[order[0]]
-        for i in order[1:CANDIDATES]:
-            if self._scopes[i] == "national" and scores[i] >= NATIONAL_YIELD * top:
-                return [i] + [j for j in order if j != i]
-        return order
+        return _promote(order, scores, lambda i: self._scopes[i] == "national", NATIONAL_YIELD)
 
     def query_view(self, query: str, scope: str | None):
         """The question as the features see it: idf-weighted tokens, glossary terms, scope, the kinds

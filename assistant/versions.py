@@ -50,13 +50,13 @@ class VersionNotes:
     def note(self, top: Chunk, as_of: str | None) -> str | None:
         """A Dutch note when `top` (best passage regardless of date) is not what applied on `as_of`."""
         title, label = top.document_title, top.question or top.section
-        versions = self.manifest.get(top.document_id, [])
-        if as_of and versions and not any(valid_on(d, as_of) for d in versions):
+        if self._no_version_yet(top, as_of):
+            versions = self.manifest[top.document_id]
             first = min((d.get("valid_from") or "" for d in versions), default="")
             return (f"Er was op {dutch_date(as_of)} nog geen versie van '{title}' geldig; de eerste versie "
                     f"geldt vanaf {dutch_date(first)}.")
         passages = self.by_key[(top.document_id, top.passage_key)]
-        then = next((c for c in passages if valid_on(c, as_of)), None)
+        then = self._then(top, as_of)
         if then is None:
             return self._missing_then(top, as_of, title, label)
         if as_of is None:
@@ -70,15 +70,21 @@ class VersionNotes:
         """Whether `top` (best passage regardless of date) was added to its document after `as_of`:
         the version valid then lacked it, or its Q&A entry was added later. A document with no version
         yet does not count: it says nothing about what the other documents covered then."""
-        if not as_of:
+        if not as_of or self._no_version_yet(top, as_of):
             return False
-        versions = self.manifest.get(top.document_id, [])
-        if versions and not any(valid_on(d, as_of) for d in versions):
-            return False
-        then = next((c for c in self.by_key[(top.document_id, top.passage_key)] if valid_on(c, as_of)), None)
+        then = self._then(top, as_of)
         if then is None:
             return (top.valid_from or "") > as_of
         return _added_after(then, as_of)
+
+    def _no_version_yet(self, top: Chunk, as_of: str | None) -> bool:
+        """Whether the asked date precedes every version of `top`'s document."""
+        versions = self.manifest.get(top.document_id, [])
+        return bool(as_of and versions and not any(valid_on(d, as_of) for d in versions))
+
+    def _then(self, top: Chunk, as_of: str | None) -> Chunk | None:
+        """The version of `top`'s passage that applied on `as_of` (None: it was not in that version)."""
+        return next((c for c in self.by_key[(top.document_id, top.passage_key)] if valid_on(c, as_of)), None)
 
     def cited(self, chunk_ids: list[str], as_of: str | None) -> list[str]:
         """Notes for cited passages of an older version that a later version changed or removed."""
