@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -80,23 +81,29 @@ class Neighbours:
                 votes[(cid, start)] = votes.get((cid, start), 0.0) + w
         return votes
 
-    def hide(self, item_id: str | None) -> None:
-        """Leave a dev question and its near-copies out (None shows all again)."""
-        keep_out = [item_id, *self.near.get(item_id, [])] if item_id else []
-        self.hidden = frozenset(self._row[q] for q in keep_out if q in self._row)
+    def hide(self, item_ids: str | Iterable[str] | None) -> None:
+        """Leave dev questions (one id or several) and their near-copies out (None shows all again)."""
+        self.hidden = self.rows_of(item_ids)
+
+    def rows_of(self, item_ids: str | Iterable[str] | None) -> frozenset[int]:
+        """The rows of these questions and of their near-copies."""
+        ids = [item_ids] if isinstance(item_ids, str) else list(item_ids or [])
+        return frozenset(self._row[q] for i in ids for q in (i, *self.near.get(i, [])) if q in self._row)
 
 
 @contextmanager
-def hidden(neighbours: Neighbours | None, item_id: str):
-    """While fitting or scoring dev: the dev question `item_id` and its near-copies are left out."""
+def hidden(neighbours: Neighbours | None, item_ids: str | Iterable[str]):
+    """While fitting or scoring dev: the dev question(s) `item_ids` and their near-copies are left out,
+    on top of any already hidden (a whole fold while assistant/fitted/crossfit.py answers it)."""
     if neighbours is None:
         yield
         return
-    neighbours.hide(item_id)
+    before = neighbours.hidden
+    neighbours.hidden = before | neighbours.rows_of(item_ids)
     try:
         yield
     finally:
-        neighbours.hide(None)
+        neighbours.hidden = before
 
 
 def load_neighbours() -> Neighbours | None:

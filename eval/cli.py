@@ -58,6 +58,8 @@ def eval_command(
     limit: Optional[int] = typer.Option(None, "--limit", help="Alleen de eerste N vragen per split."),
     strict: bool = typer.Option(False, "--strict", help="Afsluiten met code 1 als de kwaliteitsdrempel (test) faalt."),
     record_start: bool = typer.Option(False, "--record-start", help="Bewaar de test-uitslag als startpunt (eenmalig)."),
+    crossfit: bool = typer.Option(False, "--crossfit", help="Dev buiten de steekproef: elke devvraag beantwoord met "
+                                  "modellen die zonder haar fold zijn gefit (enkele minuten)."),
 ) -> None:
     """Evalueer de assistent en de baselines op de dev- en testvragen en schrijf een rapport."""
     import os
@@ -89,7 +91,7 @@ def eval_command(
             if golden:
                 report = run_eval(get_settings(), golden, names, limit, progress=lambda s, n: tick("golden", s, n))
             else:
-                report = run_splits(get_settings(), splits, names, limit, progress=tick)
+                report = run_splits(get_settings(), splits, names, limit, progress=tick, crossfit=crossfit)
         except IndexError_ as exc:
             err.print(f"[red]Fout:[/red] {exc.message_nl}")
             raise typer.Exit(2)

@@ -11,7 +11,7 @@ from eval.citations import SourceTexts, citation_problems
 from eval.golden import GoldenItem, norm
 from eval.metrics import evidence_ranks, first_relevant, missing_facts, ndcg_at
 from eval.summary import summarise
-from eval.systems import AssistantSystem, Passage, RelevanceIndex, Run, System, weighted
+from eval.systems import AssistantSystem, CrossFitted, Passage, RelevanceIndex, Run, System, weighted
 
 log = logging.getLogger(__name__)
 K = 10
@@ -59,8 +59,9 @@ class Context:
     scopes: dict = field(default_factory=dict)  # document id -> scope
 
 
-def build_systems(names: list[str], assistant, settings) -> list[System]:
-    """The named systems, in table order; baselines are built (and embedded) here."""
+def build_systems(names: list[str], assistant, settings, fit=None) -> list[System]:
+    """The named systems, in table order; baselines are built (and embedded) here. With `fit` (a
+    cross-fit on this golden set) the assistant answers each question with its fold's models."""
     from eval.baselines import LlamaIndexDefault, WindowBM25
 
     docs = SourceTexts(settings.corpus_dir).documents()
@@ -73,7 +74,7 @@ def build_systems(names: list[str], assistant, settings) -> list[System]:
         # The hand-set fusion the fitted ranker replaced, everything else equal.
         "fusion": lambda: weighted(assistant, "fusion", assistant.retriever.weights.dense,
                                    assistant.retriever.weights.bm25),
-        "assistant": lambda: AssistantSystem(assistant),
+        "assistant": lambda: CrossFitted(assistant, fit=fit) if fit else AssistantSystem(assistant),
     }
     unknown = set(names) - set(makers)
     if unknown:
@@ -179,8 +180,11 @@ def evaluate(items: list[GoldenItem], systems: list[System], ctx: Context,
 
 
 def run_eval(settings, golden: Path, names: list[str], limit: int | None = None, assistant=None,
-             progress: Callable[[str, int], None] | None = None) -> dict:
-    """Load what is needed, evaluate the named systems on the golden set, and check the gate."""
+             progress: Callable[[str, int], None] | None = None, crossfit: bool = False) -> dict:
+    """Load what is needed, evaluate the named systems on the golden set, and check the gate.
+
+    crossfit: the golden set is dev, and the assistant's models are refitted per fold without it
+    (assistant/fitted/crossfit.py, a few minutes) so its figures are out of sample."""
     from assistant.service import Assistant
     from eval.bench import environment
     from eval.gates import as_dict, check
@@ -190,13 +194,21 @@ def run_eval(settings, golden: Path, names: list[str], limit: int | None = None,
     items = load_golden(golden, limit)
     assistant = assistant or Assistant.from_settings(settings)
     scorer, ragas_error = load_ragas()
-    systems = build_systems(names, assistant, settings)
+    fit = None
+    if crossfit and "assistant" in names:
+        from assistant.fitted.crossfit import crossfit as cross_fit
+
+        if any(i.split != "dev" for i in items):
+            raise ValueError("cross-fitting is for the dev split only; test is only scored")
+        fit = cross_fit(assistant, items)
+    systems = build_systems(names, assistant, settings, fit)
     from ingest.manifest import load_manifest
 
     scopes = {m.id: m.scope for m in load_manifest(settings.corpus_dir)}
     report = evaluate(items, systems, Context(SourceTexts(settings.corpus_dir), scorer, scopes=scopes), progress)
     meta = assistant.retriever.data.meta
-    report.update(golden=str(golden), in_scope=sum(i.in_scope for i in items), ragas_error=ragas_error,
+    report.update(golden=str(golden), crossfit=fit is not None, in_scope=sum(i.in_scope for i in items),
+                  ragas_error=ragas_error,
                   index_built_at=meta.get("built_at"), corpus_hash=meta.get("corpus_hash"),
                   environment=environment())
     if "assistant" in report["summary"]:

@@ -19,8 +19,9 @@ START = Path(__file__).resolve().parent / "start_test.json"
 
 
 def run_splits(settings, splits: list[str], names: list[str], limit: int | None = None, assistant=None,
-               progress: Callable[[str, str, int], None] | None = None) -> dict:
-    """One report per split (same assistant instance), plus the recorded start row and hash check."""
+               progress: Callable[[str, str, int], None] | None = None, crossfit: bool = False) -> dict:
+    """One report per split (same assistant instance), plus the recorded start row and hash check;
+    crossfit: dev is answered out of fold (assistant/fitted/crossfit.py)."""
     from assistant.service import Assistant
     from eval.run import run_eval
 
@@ -29,7 +30,7 @@ def run_splits(settings, splits: list[str], names: list[str], limit: int | None 
     for split in splits:
         tick = (lambda s, n, sp=split: progress(sp, s, n)) if progress else None
         out["splits"][split] = run_eval(settings, split_path(split), names, limit, assistant=assistant,
-                                        progress=tick)
+                                        progress=tick, crossfit=crossfit and split == "dev")
     if "test" in splits:
         if not limit:
             out["recorded_hash"] = record_first_scoring()
@@ -70,9 +71,10 @@ def side_by_side(report: dict) -> list[list[str]]:
     for split, rep in report["splits"].items():
         if "assistant" in rep["summary"]:
             overall = rep["summary"]["assistant"]["overall"]
-            # The models are fitted on dev: its row is in-sample (their cross-validated scores are in
-            # assistant/fitted/*.json) and says nothing about new questions; test does.
-            label = f"assistant — {split} ({overall['n']}{', fitted on it' if split == 'dev' else ''})"
+            # The models are fitted on dev: its plain row is in-sample and says nothing about new
+            # questions; cross-fitted (--crossfit) each question is answered out of fold.
+            how = ", out of fold" if rep.get("crossfit") else ", fitted on it" if split == "dev" else ""
+            label = f"assistant — {split} ({overall['n']}{how})"
             rows.append([label,
                          *[fmt(overall.get(k), k.endswith("_ms")) for k, _ in SIDE]])
     start = report.get("start")
@@ -92,8 +94,8 @@ def write_split_reports(report: dict, out_dir: Path) -> list[Path]:
         paths += write_report(rep, out_dir / split)
     lines = [f"# Evaluation {report['created_at']}: dev and test side by side", "",
              "Every choice is made on dev; test is only scored. Numbers quoted anywhere are test numbers.",
-             "The models are fitted on dev, so the dev row is in-sample; their cross-validated dev scores",
-             "are in `assistant/fitted/*.json`.", ""]
+             "The models are fitted on dev, so the plain dev row is in-sample; `--crossfit` answers each dev",
+             "question with models fitted without its fold (out of fold), the dev figures choices are made on.", ""]
     lines += table(["system", *[h for _, h in SIDE]], side_by_side(report))
     if report.get("test_hash_problem"):
         lines += ["", f"**Test set check failed:** {report['test_hash_problem']}"]

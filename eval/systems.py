@@ -106,6 +106,23 @@ class AssistantSystem:
 
 
 @dataclass
+class CrossFitted(AssistantSystem):
+    """The full assistant on dev, each question answered by the models of its fold, fitted without it
+    (assistant/fitted/crossfit.py): the dev figures that estimate something."""
+
+    fit: object = None
+    description: str = "full assistant, cross-fitted on dev (each question answered out of fold)"
+
+    def run(self, item: GoldenItem, k: int) -> Run:
+        """Ask with the question's fold models, its whole fold hidden from the earlier questions."""
+        from assistant.fitted.crossfit import using
+
+        fold = self.fit.fold[item.id]
+        with using(self.assistant, self.fit.models[fold], self.fit.held(fold)):
+            return super().run(item, k)
+
+
+@dataclass
 class RetrieverSystem:
     """Our own chunks and query handling with other fusion weights (dense-only, BM25-only)."""
 

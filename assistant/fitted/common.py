@@ -115,3 +115,13 @@ def trees_spec(model, x: np.ndarray) -> dict:
     if not np.allclose(ours, theirs, atol=1e-6):
         raise ValueError(f"exported trees differ from scikit-learn's (max {np.abs(ours - theirs).max():.2e})")
     return spec
+
+
+def oof_blend(x: np.ndarray, y: np.ndarray, groups: np.ndarray, c: float, params: tuple | None = None,
+              weight: float = 0.0) -> np.ndarray:
+    """Out-of-fold probabilities of assistant/rank.BlendedModel's mix: (1 - weight) * logistic + weight *
+    trees (weight 0 or no params: the logistic model alone; 1: the trees alone)."""
+    if params is None or weight <= 0:
+        return oof_logistic(x, y, groups, c)
+    trees = oof_trees(x, y, groups, params)
+    return trees if weight >= 1 else (1 - weight) * oof_logistic(x, y, groups, c) + weight * trees

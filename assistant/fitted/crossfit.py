@@ -1,0 +1,170 @@
+"""Cross-fit the whole assistant on dev: every dev question is answered by a ranker, a sentence scorer
+and an answerability model that were fitted without the fold it is in.
+
+    inburgering eval --split dev --crossfit     # the dev row that estimates something
+
+Why: the boosted trees learn dev closely, so the plain dev row of `inburgering eval` is in-sample and
+no longer tells one choice from another. Each fold's models repeat the shipped models' chosen
+configuration (C, tree settings, blend weight, composer settings) refitted on the other folds;
+choosing those settings stays in the training scripts. The models are stacked (the sentence scorer
+reads the ranker's passages, answerability reads both), so each stage's rows for a question come from
+the earlier stages of that question's fold, as a test question meets models that never saw it. While
+a fold is answered, its questions (and their near-copies) are hidden from the earlier questions
+(assistant/neighbours.py) too.
+
+Folds keep near-copies together (GroupKFold on their connected groups). The dense/BM25 mix that picks
+the candidates is the shipped one (chosen on all of dev; it moves little).
+"""
+from __future__ import annotations
+
+import logging
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import numpy as np
+
+from assistant.fitted.common import add_trees, fit_logistic, oof_blend, spec_of
+from assistant.rank import BlendedModel, LinearModel
+
+log = logging.getLogger(__name__)
+FOLDS = 5
+
+
+@dataclass
+class FoldModels:
+    """The three fitted models the assistant answers with."""
+
+    ranker: LinearModel | None
+    sentences: LinearModel | None
+    answerability: LinearModel | None
+
+
+@dataclass
+class CrossFit:
+    """Which fold each dev question is in, and each fold's models."""
+
+    fold: dict[str, int]
+    models: list[FoldModels]
+
+    def held(self, k: int) -> list[str]:
+        """The ids of fold k's questions."""
+        return [q for q, f in self.fold.items() if f == k]
+
+
+def folds_of(items, near: dict[str, list[str]], k: int = FOLDS) -> dict[str, int]:
+    """Item id -> fold; a question and its near-copies share a fold."""
+    from sklearn.model_selection import GroupKFold
+
+    parent = {i.id: i.id for i in items}
+
+    def root(q: str) -> str:
+        while parent[q] != q:
+            q = parent[q]
+        return q
+
+    for a, copies in near.items():
+        for b in copies:
+            if a in parent and b in parent:
+                parent[root(a)] = root(b)
+    roots = [root(i.id) for i in items]
+    codes = {r: n for n, r in enumerate(dict.fromkeys(roots))}
+    groups = np.asarray([codes[r] for r in roots])
+    folds = GroupKFold(n_splits=k).split(np.zeros(len(items)), groups=groups)
+    return {items[j].id: f for f, (_train, held) in enumerate(folds) for j in held}
+
+
+def refit(spec: dict, x: np.ndarray, y: np.ndarray) -> LinearModel:
+    """The shipped model's configuration (C, tree settings, blend weight, composer settings) fitted on
+    other rows."""
+    c = spec["C"]
+    new = spec_of(fit_logistic(x, y, c), spec["features"], c, spec["what"], "cross-fit", 0, {},
+                  **{k: spec[k] for k in ("compose", "fusion") if k in spec})
+    if "trees" in spec:
+        add_trees(new, x, y, tree_params(spec), spec["trees"]["weight"])
+    return BlendedModel(new) if "trees" in new else LinearModel(new)
+
+
+def tree_params(spec: dict) -> tuple:
+    """(learning rate, trees, leaves) of a spec's tree ensemble."""
+    p = spec["trees"]["params"]
+    return p["learning_rate"], p["max_iter"], p["max_leaf_nodes"]
+
+
+def refit_answerability(spec: dict, x: np.ndarray, y: np.ndarray) -> LinearModel:
+    """refit, with the two thresholds placed on out-of-fold probabilities of these rows, as
+    train_answerability places them."""
+    from assistant.fitted.train_answerability import thresholds
+
+    model = refit(spec, x, y)
+    trees = (tree_params(spec), spec["trees"]["weight"]) if "trees" in spec else (None, 0.0)
+    p = oof_blend(x, y, np.arange(len(y)), spec["C"], *trees)
+    model.spec["thresholds"] = {k: v for k, v in thresholds(p, y).items() if k != "dev_oof"}
+    return model
+
+
+@contextmanager
+def using(assistant, models: FoldModels, held: list[str]):
+    """Answer with these models while `held` is hidden from the earlier questions; restore after."""
+    from assistant.neighbours import hidden
+
+    r = assistant.retriever
+    before = FoldModels(r.ranker, assistant.sentence_model, assistant.answerability)
+    r.ranker, assistant.sentence_model, assistant.answerability = models.ranker, models.sentences, models.answerability
+    r.forget()
+    try:
+        with hidden(r.neighbours, held):
+            yield
+    finally:
+        r.ranker, assistant.sentence_model, assistant.answerability = (before.ranker, before.sentences,
+                                                                       before.answerability)
+        r.forget()
+
+
+def stage_rows(assistant, items, fit: CrossFit, models, row):
+    """row(assistant, item) for every item, each answered by its own fold's models (`models(k)`);
+    stacked with the fold of each row. None rows are skipped."""
+    xs, ys, folds = [], [], []
+    for k in range(len(fit.models)):
+        held = fit.held(k)
+        with using(assistant, models(k), held):
+            for item in (i for i in items if fit.fold[i.id] == k):
+                found = row(assistant, item)
+                if found is not None:
+                    xs.append(found[0])
+                    ys.append(np.asarray(found[1]).reshape(-1))
+                    folds.append(np.full(len(ys[-1]), k))
+    return np.vstack(xs), np.concatenate(ys).astype(int), np.concatenate(folds)
+
+
+def crossfit(assistant, items, k: int = FOLDS) -> CrossFit:
+    """Fit each fold's ranker, sentence scorer and answerability model on the other folds."""
+    from assistant.fitted import train_answerability, train_ranker, train_sentences
+
+    r = assistant.retriever
+    shipped = FoldModels(r.ranker, assistant.sentence_model, assistant.answerability)
+    fit = CrossFit(folds_of(items, r.neighbours.near if r.neighbours else {}, k), [])
+    in_scope = [i for i in items if i.in_scope]
+    # Ranker rows do not depend on any fitted model: computed once, each question hidden from itself.
+    x, y, groups, _ = train_ranker.rows(r, in_scope)
+    fold = np.asarray([fit.fold[in_scope[g].id] for g in groups])
+    rankers = [refit(shipped.ranker.spec, x[fold != f], y[fold != f]) for f in range(k)]
+    log.info("cross-fit: %d rankers fitted", k)
+    fit.models = [FoldModels(rk, None, None) for rk in rankers]
+
+    def sentence_row(a, item):
+        found = train_sentences.labelled(a, item)
+        return None if found is None else (found[0], found[1])
+
+    x, y, fold = stage_rows(assistant, in_scope, fit, lambda f: FoldModels(rankers[f], None, None), sentence_row)
+    sentencers = [refit(shipped.sentences.spec, x[fold != f], y[fold != f]) for f in range(k)]
+    log.info("cross-fit: %d sentence scorers fitted", k)
+
+    def answer_row(a, item):
+        found = train_answerability.row(a, item)
+        return None if found is None else (found.reshape(1, -1), [int(item.in_scope)])
+
+    x, y, fold = stage_rows(assistant, items, fit, lambda f: FoldModels(rankers[f], sentencers[f], None), answer_row)
+    answerers = [refit_answerability(shipped.answerability.spec, x[fold != f], y[fold != f]) for f in range(k)]
+    log.info("cross-fit: %d answerability models fitted", k)
+    fit.models = [FoldModels(*m) for m in zip(rankers, sentencers, answerers)]
+    return fit

@@ -1,0 +1,80 @@
+"""Cross-fitting the assistant on dev (assistant/fitted/crossfit.py): each dev question is answered by
+models that never saw its fold, and nothing of a fold leaks through the earlier questions."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+pytest.importorskip("sklearn")
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_hidden_questions_nest_and_are_restored():
+    from assistant.neighbours import hidden, load_neighbours
+
+    n = load_neighbours()
+    fold = n.ids[:10]
+    with hidden(n, fold):
+        outer = set(n.hidden)
+        with hidden(n, n.ids[20]):
+            # The question's own hiding adds to its fold's; it does not replace it.
+            assert outer < set(n.hidden) and n.ids.index(n.ids[20]) in n.hidden
+        assert set(n.hidden) == outer
+    assert not n.hidden
+
+
+def test_folds_keep_near_copies_together():
+    from assistant.fitted.crossfit import folds_of
+    from assistant.neighbours import load_neighbours
+    from eval.golden import GOLDEN, load_golden
+
+    items = load_golden(GOLDEN)
+    near = load_neighbours().near
+    fold = folds_of(items, near)
+    assert set(fold) == {i.id for i in items} and set(fold.values()) == set(range(5))
+    pairs = [(a, b) for a, copies in near.items() for b in copies if a in fold and b in fold]
+    assert pairs and all(fold[a] == fold[b] for a, b in pairs)
+
+
+@pytest.mark.slow
+def test_each_fold_is_answered_by_models_fitted_without_it(assistant):
+    from assistant.fitted.crossfit import crossfit
+    from eval.golden import GOLDEN, load_golden
+    from eval.systems import CrossFitted
+
+    items = load_golden(GOLDEN)[::7]  # about 100 questions, answerable and not
+    shipped = (assistant.retriever.ranker, assistant.sentence_model, assistant.answerability)
+    fit = crossfit(assistant, items, k=3)
+    assert len(fit.models) == 3 and {fit.fold[i.id] for i in items} == {0, 1, 2}
+    for models in fit.models:
+        # Refitted on two thirds of about 100 questions, not the shipped models fitted on all of dev.
+        assert not np.allclose(models.ranker.coef, shipped[0].coef)
+        assert not np.allclose(models.sentences.coef, shipped[1].coef)
+        t = models.answerability.spec["thresholds"]
+        assert 0.0 < t["refuse_below"] <= t["uncertain_below"] < 1.0
+    system = CrossFitted(assistant, fit=fit)
+    item = next(i for i in items if i.in_scope)
+    fold = fit.fold[item.id]
+    seen = {}
+    real_ask = assistant.ask
+
+    def ask(*args, **kwargs):
+        seen["models"] = (assistant.retriever.ranker, assistant.sentence_model, assistant.answerability)
+        seen["hidden"] = set(assistant.retriever.neighbours.hidden)
+        return real_ask(*args, **kwargs)
+
+    assistant.ask = ask
+    try:
+        run = system.run(item, 10)
+    finally:
+        del assistant.ask
+    assert run.answer is not None and run.passages
+    models = fit.models[fold]
+    assert seen["models"] == (models.ranker, models.sentences, models.answerability)
+    # The whole fold is hidden from the earlier questions while it is answered.
+    assert assistant.retriever.neighbours.rows_of(fit.held(fold)) <= seen["hidden"]
+    # Afterwards the shipped models answer again, with nothing hidden.
+    assert (assistant.retriever.ranker, assistant.sentence_model, assistant.answerability) == shipped
+    assert not assistant.retriever.neighbours.hidden
