@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import logging
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -121,50 +121,76 @@ def using(assistant, models: FoldModels, held: list[str]):
 
 
 def stage_rows(assistant, items, fit: CrossFit, models, row):
-    """row(assistant, item) for every item, each answered by its own fold's models (`models(k)`);
-    stacked with the fold of each row. None rows are skipped."""
-    xs, ys, folds = [], [], []
+    """row(assistant, item) -> (features, labels) or None, for every item, each answered by its own
+    fold's models (`models(k)`). Stacked: features, labels, the fold and the item's index of each row."""
+    xs, ys, folds, groups = [], [], [], []
     for k in range(len(fit.models)):
-        held = fit.held(k)
-        with using(assistant, models(k), held):
-            for item in (i for i in items if fit.fold[i.id] == k):
-                found = row(assistant, item)
+        with using(assistant, models(k), fit.held(k)):
+            for g, item in enumerate(items):
+                found = row(assistant, item) if fit.fold[item.id] == k else None
                 if found is not None:
                     xs.append(found[0])
                     ys.append(np.asarray(found[1]).reshape(-1))
                     folds.append(np.full(len(ys[-1]), k))
-    return np.vstack(xs), np.concatenate(ys).astype(int), np.concatenate(folds)
+                    groups.append(np.full(len(ys[-1]), g))
+    return np.vstack(xs), np.concatenate(ys).astype(int), np.concatenate(folds), np.concatenate(groups)
 
 
 def crossfit(assistant, items, k: int = FOLDS) -> CrossFit:
     """Fit each fold's ranker, sentence scorer and answerability model on the other folds."""
-    from assistant.fitted import train_answerability, train_ranker, train_sentences
+    return fit_answerability(assistant, items, fit_sentences(assistant, items, fit_rankers(assistant, items, k)))
+
+
+def fit_rankers(assistant, items, k: int = FOLDS) -> CrossFit:
+    """Each fold's ranker (the other models left empty)."""
+    from assistant.fitted import train_ranker
 
     r = assistant.retriever
-    shipped = FoldModels(r.ranker, assistant.sentence_model, assistant.answerability)
     fit = CrossFit(folds_of(items, r.neighbours.near if r.neighbours else {}, k), [])
     in_scope = [i for i in items if i.in_scope]
     # Ranker rows do not depend on any fitted model: computed once, each question hidden from itself.
     x, y, groups, _ = train_ranker.rows(r, in_scope)
     fold = np.asarray([fit.fold[in_scope[g].id] for g in groups])
-    rankers = [refit(shipped.ranker.spec, x[fold != f], y[fold != f]) for f in range(k)]
+    fit.models = [FoldModels(refit(r.ranker.spec, x[fold != f], y[fold != f]), None, None) for f in range(k)]
     log.info("cross-fit: %d rankers fitted", k)
-    fit.models = [FoldModels(rk, None, None) for rk in rankers]
+    return fit
 
-    def sentence_row(a, item):
-        found = train_sentences.labelled(a, item)
-        return None if found is None else (found[0], found[1])
 
-    x, y, fold = stage_rows(assistant, in_scope, fit, lambda f: FoldModels(rankers[f], None, None), sentence_row)
-    sentencers = [refit(shipped.sentences.spec, x[fold != f], y[fold != f]) for f in range(k)]
-    log.info("cross-fit: %d sentence scorers fitted", k)
+def sentence_rows(assistant, items, fit: CrossFit):
+    """The sentence scorer's rows of every answerable item, its passages ranked by its fold's ranker."""
+    from assistant.fitted import train_sentences
+
+    return stage_rows(assistant, [i for i in items if i.in_scope], fit,
+                      lambda f: FoldModels(fit.models[f].ranker, None, None),
+                      lambda a, item: train_sentences.labelled(a, item))
+
+
+def fit_sentences(assistant, items, fit: CrossFit) -> CrossFit:
+    """Each fold's sentence scorer, next to its ranker."""
+    x, y, fold, _ = sentence_rows(assistant, items, fit)
+    spec = assistant.sentence_model.spec
+    models = [replace(m, sentences=refit(spec, x[fold != f], y[fold != f])) for f, m in enumerate(fit.models)]
+    log.info("cross-fit: %d sentence scorers fitted", len(models))
+    return CrossFit(fit.fold, models)
+
+
+def answerability_rows(assistant, items, fit: CrossFit):
+    """The answerability rows of every item, from its fold's ranker and sentence scorer (the composer's
+    current settings decide the answers those rows describe)."""
+    from assistant.fitted import train_answerability
 
     def answer_row(a, item):
         found = train_answerability.row(a, item)
         return None if found is None else (found.reshape(1, -1), [int(item.in_scope)])
 
-    x, y, fold = stage_rows(assistant, items, fit, lambda f: FoldModels(rankers[f], sentencers[f], None), answer_row)
-    answerers = [refit_answerability(shipped.answerability.spec, x[fold != f], y[fold != f]) for f in range(k)]
-    log.info("cross-fit: %d answerability models fitted", k)
-    fit.models = [FoldModels(*m) for m in zip(rankers, sentencers, answerers)]
-    return fit
+    return stage_rows(assistant, items, fit, lambda f: replace(fit.models[f], answerability=None), answer_row)
+
+
+def fit_answerability(assistant, items, fit: CrossFit) -> CrossFit:
+    """Each fold's answerability model, next to its ranker and sentence scorer."""
+    x, y, fold, _ = answerability_rows(assistant, items, fit)
+    spec = assistant.answerability.spec
+    models = [replace(m, answerability=refit_answerability(spec, x[fold != f], y[fold != f]))
+              for f, m in enumerate(fit.models)]
+    log.info("cross-fit: %d answerability models fitted", len(models))
+    return CrossFit(fit.fold, models)
