@@ -78,3 +78,30 @@ def test_each_fold_is_answered_by_models_fitted_without_it(assistant):
     # Afterwards the shipped models answer again, with nothing hidden.
     assert (assistant.retriever.ranker, assistant.sentence_model, assistant.answerability) == shipped
     assert not assistant.retriever.neighbours.hidden
+
+
+def test_the_shipped_models_are_the_configurations_chosen_by_cross_fitting():
+    import json
+
+    from assistant.fitted.common import CHOICE, config_name
+
+    choice = json.loads(CHOICE.read_text(encoding="utf-8"))
+    for stage in ("sentences", "answerability"):
+        spec = json.loads((ROOT / "assistant" / "fitted" / f"{stage}.json").read_text(encoding="utf-8"))
+        config = choice["chosen"][stage]
+        assert spec["chosen"] == config_name(config) and spec["C"] == config["C"], stage
+        if config["trees"]:
+            p = spec["trees"]["params"]
+            assert [p["learning_rate"], p["max_iter"], p["max_leaf_nodes"]] == config["trees"], stage
+            assert spec["trees"]["weight"] == config["weight"], stage
+        else:
+            assert "trees" not in spec, stage
+    # Chosen on the current dev file, out of fold, by the whole assistant's figures.
+    assert choice["fitted_on"]["sha256"] == json.loads((ROOT / "assistant" / "fitted" / "ranker.json")
+                                                       .read_text(encoding="utf-8"))["fitted_on"]["sha256"]
+    def merit(g):
+        return round(g["dev_out_of_fold"]["must_contain"] + g["dev_out_of_fold"]["declined_rate"], 4)
+
+    picked = next(g for g in choice["grid"] if g["sentences"] == choice["chosen"]["sentences"]
+                  and g["answerability"] == choice["chosen"]["answerability"])
+    assert merit(picked) == max(merit(g) for g in choice["grid"])

@@ -125,3 +125,23 @@ def oof_blend(x: np.ndarray, y: np.ndarray, groups: np.ndarray, c: float, params
         return oof_logistic(x, y, groups, c)
     trees = oof_trees(x, y, groups, params)
     return trees if weight >= 1 else (1 - weight) * oof_logistic(x, y, groups, c) + weight * trees
+
+
+CHOICE = OUT / "choice.json"  # written by assistant/fitted/choose.py
+
+
+def chosen_config(stage: str) -> dict | None:
+    """The configuration {"C", "trees": [learning rate, trees, leaves] or None, "weight"} that
+    assistant/fitted/choose.py picked for a stage ("sentences", "answerability") by cross-fitting the
+    whole assistant on dev; None before it has run."""
+    if not CHOICE.exists():
+        return None
+    return json.loads(CHOICE.read_text(encoding="utf-8"))["chosen"].get(stage)
+
+
+def config_name(config: dict) -> str:
+    """A configuration as the training scripts name it ("logistic C=0.03 + trees (0.05, 200, 8)")."""
+    trees = f" + trees {tuple(config['trees'])}" if config.get("trees") else ""
+    if config.get("trees") and config["weight"] >= 1:
+        return f"trees {tuple(config['trees'])}"
+    return f"logistic C={config['C']}{trees}"

@@ -19,8 +19,8 @@ import time
 
 import numpy as np
 
-from assistant.fitted.common import (OUT, TREES, add_trees, dev_items, fit_logistic, oof_logistic, oof_trees, spec_of,
-                                     write_spec)
+from assistant.fitted.common import (OUT, TREES, add_trees, chosen_config, config_name, dev_items, fit_logistic,
+                                     oof_blend, oof_logistic, oof_trees, spec_of, write_spec)
 from assistant.fitted.crossfit import answerability_rows, fit_rankers, fit_sentences
 
 log = logging.getLogger(__name__)
@@ -70,26 +70,32 @@ def main() -> None:
     x, y, _fold, _groups = answerability_rows(assistant, items, fit)
     groups = np.arange(len(y))
     logistic = {c: oof_logistic(x, y, groups, c) for c in (0.03, 0.1, 0.3, 1.0)}
-    results = {f"C={c}": thresholds(oof, y) for c, oof in logistic.items()}
+    results = {f"logistic C={c}": thresholds(oof, y) for c, oof in logistic.items()}
 
     def declined(name: str) -> tuple[float, float]:
         dev_oof = results[name]["dev_oof"]
         return dev_oof["unanswerable_declined"], dev_oof["unanswerable_refused"]
 
-    c = max(logistic, key=lambda k: declined(f"C={k}"))
+    c = max(logistic, key=lambda k: declined(f"logistic C={k}"))
     # The same logistic model blended with boosted trees (assistant/rank.BlendedModel), cross-validated alike.
-    blends = {f"C={c} + trees {params}": params for params in TREES}
+    blends = {f"logistic C={c} + trees {params}": params for params in TREES}
     for name, params in blends.items():
         results[name] = thresholds(0.5 * logistic[c] + 0.5 * oof_trees(x, y, groups, params), y)
     best = max(results, key=declined)
     chosen = results[best]
+    params, weight = (blends[best], 0.5) if best in blends else (None, 0.0)
+    pinned = chosen_config("answerability")
+    if pinned:  # chosen by cross-fitting the whole assistant (assistant/fitted/choose.py); the table above informs
+        c, params, weight, best = pinned["C"], pinned["trees"], pinned["weight"], config_name(pinned)
+        chosen = thresholds(oof_blend(x, y, groups, c, tuple(params) if params else None, weight), y)
     cv = {k: v["dev_oof"] for k, v in results.items()}
     spec = spec_of(fit_logistic(x, y, c), ANSWERABILITY_FEATURES, c,
                    "answerability: P(the sources answer the question | evidence)", dev_hash, len(y), cv,
                    thresholds={k: v for k, v in chosen.items() if k != "dev_oof"},
-                   thresholds_dev_oof=chosen["dev_oof"], chosen=best)
-    if best in blends:
-        add_trees(spec, x, y, blends[best], 0.5)
+                   thresholds_dev_oof=chosen["dev_oof"], chosen=best,
+                   chosen_by="assistant/fitted/choice.json" if pinned else "the cross-validation above")
+    if params:
+        add_trees(spec, x, y, tuple(params), weight)
     write_spec(OUT / "answerability.json", spec)
     print(json.dumps({"cv": cv, "chosen": best, "thresholds": chosen}, indent=1))
     print(f"wrote {OUT / 'answerability.json'} in {time.time() - started:.0f} s")

@@ -1,0 +1,105 @@
+"""Choose the sentence scorer's and the answerability model's configurations by cross-fitting the
+whole assistant on dev, and write assistant/fitted/choice.json.
+
+    python -m assistant.fitted.choose     # after train_ranker, train_sentences, train_answerability;
+                                          # then train_sentences and train_answerability again
+
+Each training script compares configurations on its own stage's rows (does the best-scored sentence
+state a key fact; how many unanswerable questions are declined at the thresholds). Differences of a
+few questions there did not hold for the whole assistant: on 2026-11-29 the per-stage comparison
+preferred trees (0.1, 100, 8) for sentences and the logistic model alone for answerability, and the
+cross-fitted assistant then stated fewer key facts (0.607 against 0.617) and declined fewer
+unanswerable questions (0.808 against 0.840). Here every combination below is refitted per fold
+(assistant/fitted/crossfit.py) and dev is answered out of fold; the combination with the most key
+facts stated plus unanswerable questions declined wins (fewer answerable refusals break ties). The
+training scripts then fit the chosen configuration on all of dev. Only dev is read.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import sys
+import time
+from dataclasses import replace
+
+import numpy as np
+
+from assistant.fitted.common import CHOICE, config_name, dev_items, write_spec
+
+log = logging.getLogger(__name__)
+C = 0.03  # the per-stage cross-validation found the logistic C flat within a question or two
+SENTENCES = [{"C": C, "trees": [0.05, 200, 8], "weight": 0.5}, {"C": C, "trees": [0.1, 100, 8], "weight": 0.5}]
+ANSWERABILITY = [{"C": C, "trees": None, "weight": 0.0}, {"C": C, "trees": [0.1, 100, 8], "weight": 0.5},
+                 {"C": C, "trees": [0.05, 200, 8], "weight": 0.5}]
+SCORES = ("hit@1", "must_contain", "both_cited", "declined_rate", "refusal_recall", "false_refusal_rate",
+          "uncertain_rate")
+
+
+def configured(spec: dict, config: dict) -> dict:
+    """A copy of a fitted model's spec set to another configuration (crossfit.refit reads C and trees)."""
+    out = {k: v for k, v in spec.items() if k != "trees"}
+    out["C"] = config["C"]
+    if config["trees"]:
+        lr, iterations, leaves = config["trees"]
+        out["trees"] = {"params": {"learning_rate": lr, "max_iter": iterations, "max_leaf_nodes": leaves},
+                        "weight": config["weight"]}
+    return out
+
+
+def score(assistant, items, fit) -> dict:
+    """The whole assistant's out-of-fold dev figures with these fold models."""
+    from eval.citations import SourceTexts
+    from eval.run import Context, evaluate
+    from eval.systems import CrossFitted
+    from ingest.manifest import load_manifest
+
+    corpus = assistant.settings.corpus_dir
+    ctx = Context(SourceTexts(corpus), None, scopes={m.id: m.scope for m in load_manifest(corpus)})
+    overall = evaluate(items, [CrossFitted(assistant, fit=fit)], ctx)["summary"]["assistant"]["overall"]
+    return {k: overall.get(k) for k in SCORES}
+
+
+def main() -> None:
+    """Cross-fit every combination, score dev out of fold, write choice.json."""
+    logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
+    from assistant.fitted import crossfit as cf
+    from assistant.service import Assistant
+
+    started = time.time()
+    assistant = Assistant.from_settings()
+    items, dev_hash = dev_items()
+    fit = cf.fit_rankers(assistant, items)
+    sx, sy, sfold, _ = cf.sentence_rows(assistant, items, fit)
+    grid = []
+    for s in SENTENCES:
+        sspec = configured(assistant.sentence_model.spec, s)
+        with_s = cf.CrossFit(fit.fold, [replace(m, sentences=cf.refit(sspec, sx[sfold != f], sy[sfold != f]))
+                                        for f, m in enumerate(fit.models)])
+        ax, ay, afold, _ = cf.answerability_rows(assistant, items, with_s)
+        for a in ANSWERABILITY:
+            aspec = configured(assistant.answerability.spec, a)
+            full = cf.CrossFit(fit.fold, [replace(m, answerability=cf.refit_answerability(aspec, ax[afold != f],
+                                                                                          ay[afold != f]))
+                                          for f, m in enumerate(with_s.models)])
+            grid.append({"sentences": s, "answerability": a, "dev_out_of_fold": score(assistant, items, full)})
+            print(json.dumps(grid[-1]), file=sys.stderr, flush=True)
+    def merit(g: dict) -> tuple[float, float]:
+        oof = g["dev_out_of_fold"]
+        return round(oof["must_contain"] + oof["declined_rate"], 4), -oof["false_refusal_rate"]
+
+    best = max(grid, key=merit)
+    write_spec(CHOICE, {
+        "what": "configurations of the sentence scorer and answerability model, chosen by cross-fitting the whole "
+                "assistant on dev (most key facts + unanswerable declined, out of fold)",
+        "chosen": {"sentences": best["sentences"], "answerability": best["answerability"]},
+        "names": {"sentences": config_name(best["sentences"]), "answerability": config_name(best["answerability"])},
+        "fitted_on": {"split": "dev", "file": "eval/golden.jsonl", "sha256": dev_hash, "questions": len(items),
+                      "folds": cf.FOLDS, "date": time.strftime("%Y-%m-%d")},
+        "grid": grid,
+    })
+    print(json.dumps(best, indent=1))
+    print(f"wrote {CHOICE} in {time.time() - started:.0f} s")
+
+
+if __name__ == "__main__":
+    main()
