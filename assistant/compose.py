@@ -131,6 +131,16 @@ def _main_run(hit: Hit, sentences: list[Sentence], probs: list[float], ctx,
 
 
 _MARKUP = re.compile(r"</?(?:b|i|u|em|strong|sup|sub|br)\s*/?>", re.IGNORECASE)
+# Extraction leftovers in the web sources: a link's text with its empty target ("[Bossche
+# Taalnetwerk](#)") and footnote numbers ("vergunninghouders<sup>9</sup>"); a reader sees the words.
+_LINK = re.compile(r"\[([^\[\]\n]{1,200})\]\([^()\s]*\)")
+_FOOTNOTE = re.compile(r"<sup>\s*\d{1,3}\s*</sup>", re.IGNORECASE)
+
+
+def readable(quote: str) -> str:
+    """A quote as the answer shows it: link and footnote leftovers and markup dropped, whitespace
+    collapsed. The citation keeps the exact quote."""
+    return " ".join(_MARKUP.sub("", _LINK.sub(r"\1", _FOOTNOTE.sub("", quote))).split())
 _NATIONAL_VOICE = re.compile(r"\b(ministerie|minister|szw|het rijk|landelijk\w*|de wet(gever)?|wettelijk\w*|"
                              r"kamerbrief|divosa|vng)\b")
 _OWN_VOICE = re.compile(r"\b(we|wij|ons|onze|gemeenten in de|hanteren|kiezen|kiest|gaan we)\b")
@@ -229,8 +239,7 @@ def render(parts: list[Part]) -> tuple[str, list[Citation]]:
     labelled = _mixed(parts) or any(p.hit.chunk.scope != "national" for p in parts)
     for n, part in enumerate(national_first, start=1):
         chunk = part.hit.chunk
-        # Markup left in the extraction ("<b>…</b>") is dropped from what is read; the quote keeps it.
-        text = " ".join(_MARKUP.sub("", part.quote).split())
+        text = readable(part.quote)
         if labelled:
             text = f"{scope_label(chunk.scope)}: {text}"
         lines.append(f"{text} [{n}]")

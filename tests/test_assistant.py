@@ -194,3 +194,19 @@ def test_without_a_place_a_close_national_passage_answers_before_a_regional_one(
     # Named, the region's own arrangement is there, labelled.
     drenthe = assistant.ask("hoe lang ontzorgen we in drenthe?")
     assert any(c.scope == "regio:amrd" for c in drenthe.citations)
+
+
+def test_link_and_footnote_leftovers_are_not_shown_but_the_quote_keeps_them(assistant):
+    from assistant.compose import readable
+
+    assert readable("voor [vergunninghouders](#) in<sup>9</sup> <b>Den Bosch</b>") == "voor vergunninghouders in Den Bosch"
+    questions = ["hoe gaat den bosch om met de ondertussen-doelgroep?",
+                 "welke participatieactiviteiten biedt den bosch inburgeringsplichtigen?",
+                 "vraagt den bosch een blik op werk keurmerk van taalaanbieders?"]
+    quoted = 0
+    for q in questions:
+        answer = assistant.ask(q)
+        assert "](" not in answer.answer and "<sup>" not in answer.answer, answer.answer
+        quoted += sum("](#)" in c.quote for c in answer.citations)
+    # The source's exact words stay in the citation, so the passage is still found where it stands.
+    assert quoted, "none of these answers quoted a passage with link leftovers: the test checks nothing"
