@@ -14,10 +14,12 @@ _WEAK = re.compile(r"^(hoeveel|hoelang|hoe lang|wanneer|wie|waarom|waar|welke|wa
 _FILLER = {"uur", "uren", "lang", "vaak", "veel", "geld", "kosten", "duurt", "termijn", "precies", "eigenlijk"}
 _POINTING = {"dat", "dit", "die", "deze", "daar", "daarvoor", "daarvan", "hetzelfde", "zij", "ze", "hij", "hun"}
 
+# The AMRD's own framework lists its six municipalities (Borger-Odoorn, Coevorden, De Wolden, Emmen,
+# Hoogeveen, Midden-Drenthe) and places Assen in the region Groningen and Meppel in the region Zwolle:
+# the other Drenthe municipalities are not the AMRD's, and its arrangements do not apply there.
 PLACES = {
-    "regio:amrd": ["drenthe", "drents", "drentse", "amrd", "arbeidsmarktregio drenthe", "emmen", "assen",
-                   "hoogeveen", "meppel", "coevorden", "midden-drenthe", "midden drenthe", "borger-odoorn",
-                   "aa en hunze", "tynaarlo", "noordenveld", "westerveld", "de wolden"],
+    "regio:amrd": ["drenthe", "drents", "drentse", "amrd", "arbeidsmarktregio drenthe", "emmen", "hoogeveen",
+                   "coevorden", "midden-drenthe", "midden drenthe", "borger-odoorn", "de wolden"],
     "gemeente:s-hertogenbosch": ["den bosch", "s-hertogenbosch", "'s-hertogenbosch", "hertogenbosch",
                                  "bossche", "bosch"],
 }
@@ -128,6 +130,20 @@ def resolve(question: str, history: list[str] | None) -> str:
         return " ".join(context + [question])
     rest = _rest(question)
     return f"{question.strip()} {swapped}" if len(rest.split()) >= 2 else swapped
+
+
+# Drenthe municipalities outside the AMRD: their name as written, and the region the AMRD framework
+# places them in (None: the framework does not say).
+OUTSIDE_AMRD = {"assen": ("Assen", "de regio Groningen"), "meppel": ("Meppel", "de regio Zwolle"),
+                "aa en hunze": ("Aa en Hunze", None), "tynaarlo": ("Tynaarlo", None),
+                "noordenveld": ("Noordenveld", None), "westerveld": ("Westerveld", None)}
+
+
+def outside_region(question: str) -> list[tuple[str, str | None]]:
+    """Drenthe municipalities the question names that are not in the Arbeidsmarktregio Drenthe, each
+    as (name, the region the AMRD framework places it in)."""
+    q = " " + fold(question) + " "
+    return [named for key, named in OUTSIDE_AMRD.items() if re.search(rf"(?<![a-z]){re.escape(key)}(?![a-z])", q)]
 
 
 def place_scope(question: str) -> str | None:

@@ -64,6 +64,20 @@ def retrieve(retriever: Retriever, question: str, history: list[str] | None, as_
     return Retrieval(resolved, effective, hits, national)
 
 
+def outside_region_warnings(question: str, scope: str | None) -> list[str]:
+    """Say so when the question names a Drenthe municipality outside the AMRD: the AMRD's
+    arrangements are not its own, and without another region the answer is the national rule."""
+    from assistant.conversation import outside_region
+
+    out = []
+    for place, region in outside_region(question):
+        where = f"; het uitvoeringskader van de AMRD plaatst {place} in {region}" if region else ""
+        rule = "" if scope and scope != "national" else " Dit antwoord geeft de landelijke regel."
+        out.append(f"{place} hoort niet bij de Arbeidsmarktregio Drenthe (AMRD){where}. De bronnen hebben geen "
+                   f"eigen afspraken van {place}.{rule}")
+    return out
+
+
 def plan(question: str, history: list[str] | None, scope: str | None) -> tuple[str, str | None]:
     """The stand-alone question (follow-ups resolved) and the scope that applies (a named place wins)."""
     history = [strip_redactions(h) for h in (history or []) if h and h.strip()]
@@ -120,6 +134,7 @@ class Assistant:
         found = retrieve(self.retriever, question, history, as_of, scope, self.settings.top_k)
         resolved, effective_scope, hits = found.resolved, found.scope, found.hits
         answer = self._answer(question, resolved, hits, as_of, effective_scope, found.national)
+        answer.warnings += outside_region_warnings(question, effective_scope)
         self._note_version(answer, resolved, hits, as_of, effective_scope)
         answer.session_id = session_id
         # Only a confident answer is rewritten: an "uncertain" one stays the labelled passage.

@@ -54,8 +54,9 @@ def test_answer_is_extractive_cited_and_dated(assistant):
         # every sentence of the answer (labels aside) is the quote of its citation
         assert norm(c.quote) in norm(answer.answer)
     first = answer.citations[0]
-    assert first.document_id == "divosa-qa" and first.question and "Z-route" in first.section
-    assert "800" in answer.answer
+    # Two Q&A entries state it (the Z-route entry and the one on dual routes); the first quote must.
+    assert first.document_id == "divosa-qa" and first.question
+    assert "800" in first.quote and "Z-route" in first.quote + first.section
     dated = assistant.ask("wanneer heeft een inburgeraar recht op kinderopvangtoeslag?")
     assert dated.citations[0].update_date == "2021-09-13"  # from "(vraag toegevoegd op 13 september 2021)"
 
@@ -210,3 +211,16 @@ def test_link_and_footnote_leftovers_are_not_shown_but_the_quote_keeps_them(assi
         quoted += sum("](#)" in c.quote for c in answer.citations)
     # The source's exact words stay in the citation, so the passage is still found where it stands.
     assert quoted, "none of these answers quoted a passage with link leftovers: the test checks nothing"
+
+
+def test_a_drenthe_municipality_outside_the_amrd_gets_no_amrd_arrangement(assistant):
+    # The AMRD framework places Assen in the region Groningen (and lists its own six municipalities).
+    answer = assistant.ask("wij zitten in Assen, wie doet bij ons de brede intake?")
+    assert answer.scope is None and all(c.scope != "regio:amrd" for c in answer.citations)
+    assert any(w.startswith("Assen hoort niet bij de Arbeidsmarktregio Drenthe") and "regio Groningen" in w
+               and "landelijke regel" in w for w in answer.warnings), answer.warnings
+    # Named with an AMRD municipality, the AMRD still applies, and the warning does not claim otherwise.
+    both = assistant.ask("klant in hoogeveen wil liever in meppel inburgeren, kan dat?")
+    assert both.scope == "regio:amrd"
+    meppel = [w for w in both.warnings if w.startswith("Meppel hoort niet")]
+    assert meppel and "regio Zwolle" in meppel[0] and "landelijke regel" not in meppel[0]
