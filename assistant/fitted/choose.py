@@ -83,6 +83,7 @@ def main() -> None:
                                           for f, m in enumerate(with_s.models)])
             grid.append({"sentences": s, "answerability": a, "dev_out_of_fold": score(assistant, items, full)})
             print(json.dumps(grid[-1]), file=sys.stderr, flush=True)
+
     def merit(g: dict) -> tuple[float, float]:
         oof = g["dev_out_of_fold"]
         return round(oof["must_contain"] + oof["declined_rate"], 4), -oof["false_refusal_rate"]

@@ -4,13 +4,14 @@ and an answerability model that were fitted without the fold it is in.
     inburgering eval --split dev --crossfit     # the dev row that estimates something
 
 Why: the boosted trees learn dev closely, so the plain dev row of `inburgering eval` is in-sample and
-no longer tells one choice from another. Each fold's models repeat the shipped models' chosen
-configuration (C, tree settings, blend weight, composer settings) refitted on the other folds;
-choosing those settings stays in the training scripts. The models are stacked (the sentence scorer
-reads the ranker's passages, answerability reads both), so each stage's rows for a question come from
-the earlier stages of that question's fold, as a test question meets models that never saw it. While
-a fold is answered, its questions (and their near-copies) are hidden from the earlier questions
-(assistant/neighbours.py) too.
+no longer tells one choice from another. Each fold's models repeat the shipped models' configuration
+(C, tree settings, blend weight, composer settings) refitted on the other folds; the configurations
+are chosen by the training scripts (ranker, composer) and by assistant/fitted/choose.py (sentence
+scorer, answerability), which uses these stages. The models are stacked (the sentence scorer reads
+the ranker's passages, answerability reads both), so each stage's rows for a question come from the
+earlier stages of that question's fold, as a test question meets models that never saw it; the
+training scripts stack the shipped models the same way. While a fold is answered, its questions (and
+their near-copies) are hidden from the earlier questions (assistant/neighbours.py) too.
 
 Folds keep near-copies together (GroupKFold on their connected groups). The dense/BM25 mix that picks
 the candidates is the shipped one (chosen on all of dev; it moves little).

@@ -7,8 +7,9 @@ by a ranker and sentence scorer fitted without its fold (assistant/fitted/crossf
 sources answer it (expected "answer"). Out-of-fold probabilities from 5 grouped folds
 place the thresholds: "refuse" below the value that refuses at most 5 % of answerable dev questions,
 "uncertain" below the value that marks at most 10 % more of them; both as the issue asks. The
-logistic model alone and its blend with boosted trees are compared at those rates; the one that
-declines the most unanswerable dev questions out of fold is fitted on all of dev.
+logistic model alone and its blend with boosted trees are compared at those rates; the configuration
+assistant/fitted/choose.py chose (by the whole cross-fitted assistant), or before it has run the one
+that declines the most unanswerable dev questions out of fold, is fitted on all of dev.
 """
 from __future__ import annotations
 

@@ -5,10 +5,12 @@
 Only eval/golden.jsonl (dev) is read. Every candidate sentence of the top five passages of each
 in-scope dev question is labelled by whether it states one of the question's key facts
 (must_contain); the passages are ranked by a ranker fitted without the question's fold
-(assistant/fitted/crossfit.py). A logistic model, alone and blended with boosted trees, is cross-validated by
-question (5 grouped folds); the one whose best-scored sentence states a key fact most often is
-fitted on all of dev; then the composer's settings (whole-answer length, word budget, keep threshold) are
-chosen by grid search on dev: most key facts stated, fewer words breaking ties.
+(assistant/fitted/crossfit.py). A logistic model, alone and blended with boosted trees, is
+cross-validated by question (5 grouped folds); the configuration assistant/fitted/choose.py chose
+(by the whole cross-fitted assistant), or before it has run the one whose best-scored sentence
+states a key fact most often, is fitted on all of dev; then the composer's settings (whole-answer
+length, word budget, keep threshold) are chosen by grid search on dev: most key facts stated, fewer
+words breaking ties.
 """
 from __future__ import annotations
 
