@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from assistant.answerability import ANSWERABILITY_FEATURES, Evidence, decide
 from assistant.answerability import features as answerability_features
 from assistant.compose import ComposeSettings, citation, compose, render
-from assistant.conversation import is_follow_up, place_scope, resolve, strip_redactions
+from assistant.conversation import is_follow_up, outside_region, place_scope, resolve, strip_redactions
 from assistant.coverage import CoverageJudge
 from assistant.filters import AsOfFilter, as_of_warnings
 from assistant.labels import UNCERTAIN_NOTICE, dutch_date, place_name, staleness_warnings
@@ -67,8 +67,6 @@ def retrieve(retriever: Retriever, question: str, history: list[str] | None, as_
 def outside_region_warnings(question: str, scope: str | None) -> list[str]:
     """Say so when the question names a Drenthe municipality outside the AMRD: the AMRD's
     arrangements are not its own, and without another region the answer is the national rule."""
-    from assistant.conversation import outside_region
-
     out = []
     for place, region in outside_region(question):
         where = f"; het uitvoeringskader van de AMRD plaatst {place} in {region}" if region else ""

@@ -22,8 +22,6 @@ import sys
 import time
 from dataclasses import replace
 
-import numpy as np
-
 from assistant.fitted.common import CHOICE, config_name, dev_items, write_spec
 
 log = logging.getLogger(__name__)
@@ -33,17 +31,6 @@ ANSWERABILITY = [{"C": C, "trees": None, "weight": 0.0}, {"C": C, "trees": [0.1,
                  {"C": C, "trees": [0.05, 200, 8], "weight": 0.5}]
 SCORES = ("hit@1", "must_contain", "both_cited", "declined_rate", "refusal_recall", "false_refusal_rate",
           "uncertain_rate")
-
-
-def configured(spec: dict, config: dict) -> dict:
-    """A copy of a fitted model's spec set to another configuration (crossfit.refit reads C and trees)."""
-    out = {k: v for k, v in spec.items() if k != "trees"}
-    out["C"] = config["C"]
-    if config["trees"]:
-        lr, iterations, leaves = config["trees"]
-        out["trees"] = {"params": {"learning_rate": lr, "max_iter": iterations, "max_leaf_nodes": leaves},
-                        "weight": config["weight"]}
-    return out
 
 
 def score(assistant, items, fit) -> dict:
@@ -72,14 +59,14 @@ def main() -> None:
     sx, sy, sfold, _ = cf.sentence_rows(assistant, items, fit)
     grid = []
     for s in SENTENCES:
-        sspec = configured(assistant.sentence_model.spec, s)
-        with_s = cf.CrossFit(fit.fold, [replace(m, sentences=cf.refit(sspec, sx[sfold != f], sy[sfold != f]))
+        sspec = assistant.sentence_model.spec
+        with_s = cf.CrossFit(fit.fold, [replace(m, sentences=cf.refit(sspec, sx[sfold != f], sy[sfold != f], s))
                                         for f, m in enumerate(fit.models)])
         ax, ay, afold, _ = cf.answerability_rows(assistant, items, with_s)
         for a in ANSWERABILITY:
-            aspec = configured(assistant.answerability.spec, a)
+            aspec = assistant.answerability.spec
             full = cf.CrossFit(fit.fold, [replace(m, answerability=cf.refit_answerability(aspec, ax[afold != f],
-                                                                                          ay[afold != f]))
+                                                                                          ay[afold != f], a))
                                           for f, m in enumerate(with_s.models)])
             grid.append({"sentences": s, "answerability": a, "dev_out_of_fold": score(assistant, items, full)})
             print(json.dumps(grid[-1]), file=sys.stderr, flush=True)

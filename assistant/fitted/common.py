@@ -127,6 +127,30 @@ def oof_blend(x: np.ndarray, y: np.ndarray, groups: np.ndarray, c: float, params
     return trees if weight >= 1 else (1 - weight) * oof_logistic(x, y, groups, c) + weight * trees
 
 
+def config_of(spec: dict) -> dict:
+    """A fitted model's configuration {"C", "trees": [learning rate, trees, leaves] or None, "weight"},
+    the form assistant/fitted/choice.json holds."""
+    if "trees" not in spec:
+        return {"C": spec["C"], "trees": None, "weight": 0.0}
+    p = spec["trees"]["params"]
+    return {"C": spec["C"], "trees": [p["learning_rate"], p["max_iter"], p["max_leaf_nodes"]],
+            "weight": spec["trees"]["weight"]}
+
+
+def blend_config(c: float, trees: tuple | None = None) -> dict:
+    """The configuration of the logistic model alone, or of its even blend with trees of these settings."""
+    return {"C": c, "trees": list(trees) if trees else None, "weight": 0.5 if trees else 0.0}
+
+
+def fit_config(x: np.ndarray, y: np.ndarray, config: dict, features: list[str], what: str, dev_hash: str,
+               groups: int, cv: dict, **extra) -> dict:
+    """The spec of a configuration fitted on these rows: the logistic model, with its trees if it has them."""
+    spec = spec_of(fit_logistic(x, y, config["C"]), features, config["C"], what, dev_hash, groups, cv, **extra)
+    if config["trees"]:
+        add_trees(spec, x, y, tuple(config["trees"]), config["weight"])
+    return spec
+
+
 CHOICE = OUT / "choice.json"  # written by assistant/fitted/choose.py
 
 

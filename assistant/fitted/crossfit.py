@@ -24,7 +24,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from assistant.fitted.common import add_trees, fit_logistic, oof_blend, spec_of
+from assistant.fitted.common import config_of, fit_config, oof_blend
 from assistant.rank import BlendedModel, LinearModel
 
 log = logging.getLogger(__name__)
@@ -74,33 +74,33 @@ def folds_of(items, near: dict[str, list[str]], k: int = FOLDS) -> dict[str, int
     return {items[j].id: f for f, (_train, held) in enumerate(folds) for j in held}
 
 
-def refit(spec: dict, x: np.ndarray, y: np.ndarray) -> LinearModel:
-    """The shipped model's configuration (C, tree settings, blend weight, composer settings) fitted on
-    other rows."""
-    c = spec["C"]
-    new = spec_of(fit_logistic(x, y, c), spec["features"], c, spec["what"], "cross-fit", 0, {},
-                  **{k: spec[k] for k in ("compose", "fusion") if k in spec})
-    if "trees" in spec:
-        add_trees(new, x, y, tree_params(spec), spec["trees"]["weight"])
+def refit(spec: dict, x: np.ndarray, y: np.ndarray, config: dict | None = None) -> LinearModel:
+    """The shipped model's configuration (or `config`) fitted on other rows, with its composer settings."""
+    new = fit_config(x, y, config or config_of(spec), spec["features"], spec["what"], "cross-fit", 0, {},
+                     **{k: spec[k] for k in ("compose", "fusion") if k in spec})
     return BlendedModel(new) if "trees" in new else LinearModel(new)
 
 
-def tree_params(spec: dict) -> tuple:
-    """(learning rate, trees, leaves) of a spec's tree ensemble."""
-    p = spec["trees"]["params"]
-    return p["learning_rate"], p["max_iter"], p["max_leaf_nodes"]
-
-
-def refit_answerability(spec: dict, x: np.ndarray, y: np.ndarray) -> LinearModel:
+def refit_answerability(spec: dict, x: np.ndarray, y: np.ndarray, config: dict | None = None) -> LinearModel:
     """refit, with the two thresholds placed on out-of-fold probabilities of these rows, as
     train_answerability places them."""
     from assistant.fitted.train_answerability import thresholds
 
-    model = refit(spec, x, y)
-    trees = (tree_params(spec), spec["trees"]["weight"]) if "trees" in spec else (None, 0.0)
-    p = oof_blend(x, y, np.arange(len(y)), spec["C"], *trees)
+    config = config or config_of(spec)
+    model = refit(spec, x, y, config)
+    trees = tuple(config["trees"]) if config["trees"] else None
+    p = oof_blend(x, y, np.arange(len(y)), config["C"], trees, config["weight"])
     model.spec["thresholds"] = {k: v for k, v in thresholds(p, y).items() if k != "dev_oof"}
     return model
+
+
+def _install(assistant, models: FoldModels) -> FoldModels:
+    """Let the assistant answer with these models (its memos emptied); the models it had before."""
+    r = assistant.retriever
+    before = FoldModels(r.ranker, assistant.sentence_model, assistant.answerability)
+    r.ranker, assistant.sentence_model, assistant.answerability = models.ranker, models.sentences, models.answerability
+    r.forget()
+    return before
 
 
 @contextmanager
@@ -108,17 +108,12 @@ def using(assistant, models: FoldModels, held: list[str]):
     """Answer with these models while `held` is hidden from the earlier questions; restore after."""
     from assistant.neighbours import hidden
 
-    r = assistant.retriever
-    before = FoldModels(r.ranker, assistant.sentence_model, assistant.answerability)
-    r.ranker, assistant.sentence_model, assistant.answerability = models.ranker, models.sentences, models.answerability
-    r.forget()
+    before = _install(assistant, models)
     try:
-        with hidden(r.neighbours, held):
+        with hidden(assistant.retriever.neighbours, held):
             yield
     finally:
-        r.ranker, assistant.sentence_model, assistant.answerability = (before.ranker, before.sentences,
-                                                                       before.answerability)
-        r.forget()
+        _install(assistant, before)
 
 
 def stage_rows(assistant, items, fit: CrossFit, models, row):
@@ -147,14 +142,14 @@ def fit_rankers(assistant, items, k: int = FOLDS) -> CrossFit:
     from assistant.fitted import train_ranker
 
     r = assistant.retriever
-    fit = CrossFit(folds_of(items, r.neighbours.near if r.neighbours else {}, k), [])
+    folds = folds_of(items, r.neighbours.near if r.neighbours else {}, k)
     in_scope = [i for i in items if i.in_scope]
     # Ranker rows do not depend on any fitted model: computed once, each question hidden from itself.
     x, y, groups, _ = train_ranker.rows(r, in_scope)
-    fold = np.asarray([fit.fold[in_scope[g].id] for g in groups])
-    fit.models = [FoldModels(refit(r.ranker.spec, x[fold != f], y[fold != f]), None, None) for f in range(k)]
-    log.info("cross-fit: %d rankers fitted", k)
-    return fit
+    fold = np.asarray([folds[in_scope[g].id] for g in groups])
+    log.info("cross-fit: fitting %d rankers", k)
+    return CrossFit(folds, [FoldModels(refit(r.ranker.spec, x[fold != f], y[fold != f]), None, None)
+                            for f in range(k)])
 
 
 def sentence_rows(assistant, items, fit: CrossFit):
@@ -162,8 +157,7 @@ def sentence_rows(assistant, items, fit: CrossFit):
     from assistant.fitted import train_sentences
 
     return stage_rows(assistant, [i for i in items if i.in_scope], fit,
-                      lambda f: FoldModels(fit.models[f].ranker, None, None),
-                      lambda a, item: train_sentences.labelled(a, item))
+                      lambda f: FoldModels(fit.models[f].ranker, None, None), train_sentences.labelled)
 
 
 def fit_sentences(assistant, items, fit: CrossFit) -> CrossFit:

@@ -20,8 +20,8 @@ import time
 
 import numpy as np
 
-from assistant.fitted.common import (OUT, TREES, add_trees, chosen_config, config_name, dev_items, fit_logistic,
-                                     oof_blend, oof_logistic, oof_trees, spec_of, write_spec)
+from assistant.fitted.common import (OUT, TREES, blend_config, chosen_config, config_name, dev_items, fit_config,
+                                     oof_blend, oof_logistic, oof_trees, write_spec)
 from assistant.fitted.crossfit import answerability_rows, fit_rankers, fit_sentences
 
 log = logging.getLogger(__name__)
@@ -84,19 +84,18 @@ def main() -> None:
         results[name] = thresholds(0.5 * logistic[c] + 0.5 * oof_trees(x, y, groups, params), y)
     best = max(results, key=declined)
     chosen = results[best]
-    params, weight = (blends[best], 0.5) if best in blends else (None, 0.0)
+    config = blend_config(c, blends.get(best))
     pinned = chosen_config("answerability")
     if pinned:  # chosen by cross-fitting the whole assistant (assistant/fitted/choose.py); the table above informs
-        c, params, weight, best = pinned["C"], pinned["trees"], pinned["weight"], config_name(pinned)
-        chosen = thresholds(oof_blend(x, y, groups, c, tuple(params) if params else None, weight), y)
+        config, best = pinned, config_name(pinned)
+        trees = tuple(pinned["trees"]) if pinned["trees"] else None
+        chosen = thresholds(oof_blend(x, y, groups, pinned["C"], trees, pinned["weight"]), y)
     cv = {k: v["dev_oof"] for k, v in results.items()}
-    spec = spec_of(fit_logistic(x, y, c), ANSWERABILITY_FEATURES, c,
-                   "answerability: P(the sources answer the question | evidence)", dev_hash, len(y), cv,
-                   thresholds={k: v for k, v in chosen.items() if k != "dev_oof"},
-                   thresholds_dev_oof=chosen["dev_oof"], chosen=best,
-                   chosen_by="assistant/fitted/choice.json" if pinned else "the cross-validation above")
-    if params:
-        add_trees(spec, x, y, tuple(params), weight)
+    what = "answerability: P(the sources answer the question | evidence)"
+    spec = fit_config(x, y, config, ANSWERABILITY_FEATURES, what, dev_hash, len(y), cv,
+                      thresholds={k: v for k, v in chosen.items() if k != "dev_oof"},
+                      thresholds_dev_oof=chosen["dev_oof"], chosen=best,
+                      chosen_by="assistant/fitted/choice.json" if pinned else "the cross-validation above")
     write_spec(OUT / "answerability.json", spec)
     print(json.dumps({"cv": cv, "chosen": best, "thresholds": chosen}, indent=1))
     print(f"wrote {OUT / 'answerability.json'} in {time.time() - started:.0f} s")

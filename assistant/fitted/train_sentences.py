@@ -23,8 +23,8 @@ from dataclasses import asdict
 
 import numpy as np
 
-from assistant.fitted.common import (OUT, TREES, add_trees, chosen_config, config_name, dev_items, fit_logistic,
-                                     grouped_folds, oof_logistic, oof_trees, spec_of, write_spec)
+from assistant.fitted.common import (OUT, TREES, blend_config, chosen_config, config_name, dev_items, fit_config,
+                                     fit_logistic, grouped_folds, oof_logistic, oof_trees, write_spec)
 from assistant.fitted.crossfit import fit_rankers, sentence_rows
 
 log = logging.getLogger(__name__)
@@ -105,15 +105,13 @@ def main() -> None:
     for name, params in blends.items():
         cv[name] = top_sentence_rate(0.5 * logistic + 0.5 * oof_trees(x, y, groups, params), y, groups)
     best = max(cv, key=cv.get)
-    params, weight = (blends[best], 0.5) if best in blends else (None, 0.0)
+    config = blend_config(c, blends.get(best))
     pinned = chosen_config("sentences")
     if pinned:  # chosen by cross-fitting the whole assistant (assistant/fitted/choose.py); the table above informs
-        c, params, weight, best = pinned["C"], pinned["trees"], pinned["weight"], config_name(pinned)
-    spec = spec_of(fit_logistic(x, y, c), SENTENCE_FEATURES, c, "sentences: P(sentence states a key fact | features)",
-                   dev_hash, len(np.unique(groups)), {"best sentence states a key fact (CV)": cv}, chosen=best,
-                   chosen_by="assistant/fitted/choice.json" if pinned else "the cross-validation above")
-    if params:
-        add_trees(spec, x, y, tuple(params), weight)
+        config, best = pinned, config_name(pinned)
+    spec = fit_config(x, y, config, SENTENCE_FEATURES, "sentences: P(sentence states a key fact | features)",
+                      dev_hash, len(np.unique(groups)), {"best sentence states a key fact (CV)": cv}, chosen=best,
+                      chosen_by="assistant/fitted/choice.json" if pinned else "the cross-validation above")
     assistant.sentence_model = BlendedModel(spec) if "trees" in spec else LinearModel(spec)
     grid = []
     for short, budget, keep in itertools.product((0, 50, 80, 120), (110,), (0.15, 0.25, 0.4)):
