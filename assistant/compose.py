@@ -55,11 +55,6 @@ def compose(hits: list[Hit], ctx, model, question: str, scope: str | None,
     if not chosen:
         return []
     parts = [Part(top[0], run) for run in chosen]
-    pieces = question_parts(question)
-    for piece in pieces[1:] if len(pieces) > 1 else []:
-        extra = _part_for(piece, top[:3], per_hit[:3], probs[:3], parts, settings)
-        if extra:
-            parts.append(extra)
     if scope and scope != "national":
         seen = {h.chunk.chunk_id for h in top}
         extra = [h for h in (national or []) if h.chunk.chunk_id not in seen][:2]
@@ -68,6 +63,12 @@ def compose(hits: list[Hit], ctx, model, question: str, scope: str | None,
             top, per_hit = top + extra, per_hit + more
             probs = probs + _probabilities(extra, more, ctx, model)
         parts = _both_scopes(parts, top, per_hit, probs, ctx, scope, settings)
+    # The other parts of a two-part question last: what both scopes' runs already say is not repeated.
+    pieces = question_parts(question)
+    for piece in pieces[1:] if len(pieces) > 1 else []:
+        more = _part_for(piece, top[:3], per_hit[:3], probs[:3], parts, settings, scope)
+        if more:
+            parts.append(more)
     return parts
 
 
@@ -199,20 +200,27 @@ def _list_item(text: str) -> bool:
     return t[:1] in "-•·*" or bool(t[:3].rstrip(".) ").isdigit())
 
 
-def _part_for(piece: str, hits, per_hit, probs, parts: list[Part], settings: ComposeSettings) -> Part | None:
-    """A sentence that answers a part of the question the chosen runs leave open, or None."""
+def _part_for(piece: str, hits, per_hit, probs, parts: list[Part], settings: ComposeSettings,
+              scope: str | None = None) -> Part | None:
+    """A sentence that answers a part of the question the chosen runs leave open, or None.
+
+    With a region asked or named, its passages may answer a part too ("… en pakken de gemeenten in
+    Drenthe het PVT regionaal op?"): that part is the region's own arrangement, which otherwise only
+    came as the region's best run, chosen for the whole question rather than for this part."""
     from assistant.qtype import asked_types, states
 
     wanted = set(tokens(piece))
     kinds = asked_types(piece)
     used = {(p.hit.chunk.chunk_id, s.start) for p in parts for s in p.run}
-    said = " ".join(p.quote for p in parts)
-    if wanted and len(wanted & set(tokens(said))) >= 0.6 * len(wanted) and (not kinds or kinds & states(said)):
+    # Answered already when one quoted sentence holds most of its words and the kind of fact asked:
+    # words spread over the whole answer (two scopes' runs say a lot) do not answer it.
+    if wanted and any(len(wanted & set(tokens(s.text))) >= 0.6 * len(wanted) and (not kinds or kinds & states(s.text))
+                      for p in parts for s in p.run):
         return None
     best, best_score = None, settings.second_part
-    scopes = {p.hit.chunk.scope for p in parts} | {"national"}
+    scopes = {p.hit.chunk.scope for p in parts} | {"national", scope or "national"}
     for hit, sentences, ps in zip(hits, per_hit, probs):
-        if hit.chunk.scope not in scopes:  # no region's text slipped in for a part of a national question
+        if hit.chunk.scope not in scopes:  # no other region's text slipped in for a part of the question
             continue
         for s, p in zip(sentences, ps):
             if (hit.chunk.chunk_id, s.start) in used:

@@ -224,3 +224,16 @@ def test_a_drenthe_municipality_outside_the_amrd_gets_no_amrd_arrangement(assist
     assert both.scope == "regio:amrd"
     meppel = [w for w in both.warnings if w.startswith("Meppel hoort niet")]
     assert meppel and "regio Zwolle" in meppel[0] and "landelijke regel" not in meppel[0]
+
+
+def test_each_part_of_a_two_part_question_may_come_from_the_asked_regions_passage(assistant):
+    # The second part asks the region's own arrangement; before, a part could only be answered from a
+    # national passage, and the region got its best run for the question as a whole instead.
+    answer = assistant.ask("telt het tekenen van de participatieverklaring mee in de 12 uur? "
+                           "en pakken de drentse gemeenten het pvt regionaal op?")
+    assert answer.status == "answer" and answer.scope == "regio:amrd"
+    text = norm(answer.answer)
+    assert "optioneel vallen onder de 12 uur" in text
+    assert "niet op regionaal verband opgepakt" in text
+    regional = [c for c in answer.citations if "niet op regionaal verband" in c.quote]
+    assert regional and regional[0].label == "Afspraak in de Arbeidsmarktregio Drenthe"
