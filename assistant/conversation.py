@@ -33,7 +33,8 @@ SLOTS = {
     "group": r"gezins[- ]?migr?a?n?ts?e?n?|gezinsmigrant(?:en)?|(?:asiel)?status[- ]?houders?|asielmigrant(?:en)?|"
              r"vluchteling(?:en)?|overige migrant(?:en)?|amv(?:'?ers?)?|alleenstaande minderjarige vreemdeling(?:en)?|"
              r"nieuwkomers?|turkse (?:migrant(?:en)?|nieuwkomers?)|ondertussen[- ]?groep|wi2013|wi2021",
-    "region": r"drenthe|amrd|den bosch|'?s-hertogenbosch|hertogenbosch|landelijk|emmen|hoogeveen|assen|meppel|coevorden",
+    "region": r"midden-drenthe|drenthe|amrd|den bosch|'?s-hertogenbosch|hertogenbosch|landelijk|emmen|hoogeveen|assen|"
+              r"meppel|coevorden|borger-odoorn|de wolden",
     "year": r"20[12]\d",
     "age": r"\d{2} jaar|\d{2}-jarige?",
     "component": r"taal|knm|map|pvt|participatie(?:deel|component)?|examens?|leerbaarheidstoets",
@@ -86,7 +87,9 @@ def swap(earlier: str, follow_up: str) -> str | None:
     text = fold(earlier)
     edits = []
     for kind, matches in slots(earlier).items():
-        if kind not in new or kind == "region":  # a place is handled as the scope, not as words
+        # A place also sets the scope; swapped in the words too, so "… in Emmen?" + "en Hoogeveen?" asks
+        # Hoogeveen's figure, and a Den Bosch question moved to Drenthe no longer searches for Den Bosch.
+        if kind not in new:
             continue
         value, old = new[kind][0].group(0), matches[0]
         if old.group(0) != value:
