@@ -110,8 +110,6 @@ def _main_run(hit: Hit, sentences: list[Sentence], probs: list[float], ctx,
               settings: ComposeSettings) -> list[list[Sentence]]:
     """Runs (contiguous sentence lists) from the best passage: a short Q&A answer whole, else the best
     window within the word budget, widened so it neither starts mid-argument nor stops at a colon."""
-    from assistant.qtype import direct_answer
-
     if hit.chunk.scope != "national":
         probs = _own_voice(sentences, probs, hit.chunk.scope)
     for s, p in zip(sentences, probs):
@@ -122,8 +120,10 @@ def _main_run(hit: Hit, sentences: list[Sentence], probs: list[float], ctx,
     lo, hi = _best_window(probs, words, settings)
     lo, hi = _complete(sentences, lo, hi)
     runs = [sentences[lo:hi + 1]]
-    # "Nee, …" / "Ja, mits …" opening the answer is the direct answer: it leads.
-    if lo > 0 and hit.chunk.role == "qa" and "yesno" in ctx.types and direct_answer(sentences[0].text):
+    # A Q&A answer opens with the direct answer: "Nee, …" / "Ja, mits …", or a first sentence stating the
+    # kind of fact asked ("In principe is er geen wettelijke verordeningsplicht." for "zijn we verplicht …?",
+    # a duration for "hoe lang"). It leads, also when the best window lies further on.
+    if lo > 0 and hit.chunk.role == "qa" and _opens_with_answer(sentences[0].text, ctx.types):
         if sum(words[:hi + 1]) <= settings.budget_words + 40:
             runs = [sentences[0:hi + 1]]
         else:
@@ -131,11 +131,26 @@ def _main_run(hit: Hit, sentences: list[Sentence], probs: list[float], ctx,
     return runs
 
 
+# Kinds of fact whose statement in a first sentence answers the question. "who", "how" and "number" are
+# stated by almost any sentence (the gemeente, DUO, "een", an enumeration's "1)"), so they say nothing here.
+_LEADING_KINDS = frozenset({"yesno", "amount", "duration", "date", "level"})
+
+
+def _opens_with_answer(first: str, asked: set[str]) -> bool:
+    """Whether a Q&A answer's first sentence answers the question directly."""
+    from assistant.qtype import direct_answer, states
+
+    if "yesno" in asked and direct_answer(first):
+        return True
+    return bool(asked & _LEADING_KINDS & states(first))
+
+
 _MARKUP = re.compile(r"</?(?:b|i|u|em|strong|sup|sub|br)\s*/?>", re.IGNORECASE)
-# Extraction leftovers in the web sources: a link's text with its empty target ("[Bossche
-# Taalnetwerk](#)") and footnote numbers ("vergunninghouders<sup>9</sup>"); a reader sees the words.
+# Extraction leftovers in the sources: a link's text with its empty target ("[Bossche Taalnetwerk](#)")
+# and footnote numbers ("vergunninghouders<sup>9</sup>", the AMRD PDF's "jonger dan 28 jaar¹¹"); a
+# reader sees the words.
 _LINK = re.compile(r"\[([^\[\]\n]{1,200})\]\([^()\s]*\)")
-_FOOTNOTE = re.compile(r"<sup>\s*\d{1,3}\s*</sup>", re.IGNORECASE)
+_FOOTNOTE = re.compile(r"<sup>\s*\d{1,3}\s*</sup>|(?<=\S)[⁰¹²³⁴⁵⁶⁷⁸⁹]{1,3}", re.IGNORECASE)
 
 
 def readable(quote: str) -> str:

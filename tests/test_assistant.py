@@ -205,6 +205,12 @@ def test_link_and_footnote_leftovers_are_not_shown_but_the_quote_keeps_them(assi
     from assistant.compose import readable
 
     assert readable("voor [vergunninghouders](#) in<sup>9</sup> <b>Den Bosch</b>") == "voor vergunninghouders in Den Bosch"
+    # The AMRD PDF's footnote marks are superscript digits glued to the word; "A2" or "B1" is left alone.
+    assert readable("jonger dan 28 jaar¹¹. Op niveau B1 of A2 en de dekking²;") == \
+        "jonger dan 28 jaar. Op niveau B1 of A2 en de dekking;"
+    onderwijs = assistant.ask("klant in emmen is 30, kan hij de onderwijsroute volgen?")
+    assert "jonger dan 28 jaar" in onderwijs.answer and "jaar¹¹" not in onderwijs.answer, onderwijs.answer
+    assert any("jaar¹¹" in c.quote for c in onderwijs.citations)
     questions = ["hoe gaat den bosch om met de ondertussen-doelgroep?",
                  "welke participatieactiviteiten biedt den bosch inburgeringsplichtigen?",
                  "vraagt den bosch een blik op werk keurmerk van taalaanbieders?"]
