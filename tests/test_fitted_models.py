@@ -31,6 +31,22 @@ def test_exported_trees_reproduce_scikit_learn_scores_on_unseen_rows():
     assert np.allclose(ensemble.logits(gap), model.decision_function(gap), atol=1e-6)
 
 
+def test_bagged_trees_export_as_one_ensemble_with_their_mean_score():
+    from assistant.fitted.common import config_of
+
+    x, y = _data()
+    bagged = fit_trees(x[:300], y[:300], 0.1, 40, 8, 3)
+    singles = [m.decision_function(x[300:]) for m in bagged.models]
+    assert len(singles) == 3 and not np.allclose(singles[0], singles[1])  # bootstrap samples differ
+    spec = trees_spec(bagged, x[:300])
+    assert len(spec["trees"]) == 3 * 40 and spec["params"]["bags"] == 3
+    assert np.allclose(TreeEnsemble(spec).logits(x[300:]), np.mean(singles, axis=0), atol=1e-6)
+    # The configuration round-trips, so a refit (assistant/fitted/crossfit.py) bags as the shipped model did.
+    logistic = spec_of(fit_logistic(x, y, 1.0), [f"f{i}" for i in range(5)], 1.0, "test", "none", len(y), {})
+    logistic["trees"] = dict(spec, weight=0.5)
+    assert config_of(logistic) == {"C": 1.0, "trees": [0.1, 40, 8, 3], "weight": 0.5}
+
+
 def test_a_blend_averages_the_logistic_and_tree_probabilities():
     x, y = _data()
     logistic = fit_logistic(x, y, 1.0)

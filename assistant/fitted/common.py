@@ -58,15 +58,39 @@ def write_spec(path: Path, spec: dict) -> None:
     path.write_text(json.dumps(spec, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
-TREES = [(0.05, 200, 8), (0.1, 100, 8)]  # boosted-tree settings tried: learning rate, trees, leaves per tree
+# Boosted-tree settings the training scripts compare: learning rate, trees, leaves per tree (a fourth
+# number, bags, is tried by assistant/fitted/choose.py for answerability).
+TREES = [(0.05, 200, 8), (0.1, 100, 8)]
 
 
-def fit_trees(x: np.ndarray, y: np.ndarray, learning_rate: float, iterations: int, leaves: int):
-    """Boosted trees (scikit-learn's HistGradientBoostingClassifier) on the raw feature rows."""
+def fit_trees(x: np.ndarray, y: np.ndarray, learning_rate: float, iterations: int, leaves: int, bags: int = 1):
+    """Boosted trees (scikit-learn's HistGradientBoostingClassifier) on the raw feature rows; with bags > 1
+    the mean of that many fits on bootstrap samples of the rows (less sensitive to a few changed rows)."""
     from sklearn.ensemble import HistGradientBoostingClassifier
 
-    return HistGradientBoostingClassifier(learning_rate=learning_rate, max_iter=iterations, max_leaf_nodes=leaves,
-                                          l2_regularization=1.0, early_stopping=False, random_state=0).fit(x, y)
+    def fit(rows):
+        return HistGradientBoostingClassifier(learning_rate=learning_rate, max_iter=iterations, max_leaf_nodes=leaves,
+                                              l2_regularization=1.0, early_stopping=False,
+                                              random_state=0).fit(x[rows], y[rows])
+
+    if bags <= 1:
+        return fit(np.arange(len(y)))
+    rng = np.random.default_rng(0)
+    return Bagged([fit(rng.integers(0, len(y), len(y))) for _ in range(bags)])
+
+
+class Bagged:
+    """The mean log-odds of several boosted-tree fits: itself a sum of trees (each scaled by 1/bags)."""
+
+    def __init__(self, models: list) -> None:
+        self.models = models
+
+    def decision_function(self, x: np.ndarray) -> np.ndarray:
+        return np.mean([m.decision_function(x) for m in self.models], axis=0)
+
+    def predict_proba(self, x: np.ndarray) -> np.ndarray:
+        p = 1.0 / (1.0 + np.exp(-self.decision_function(x)))
+        return np.column_stack([1.0 - p, p])
 
 
 def oof_logistic(x: np.ndarray, y: np.ndarray, groups: np.ndarray, c: float) -> np.ndarray:
@@ -98,18 +122,23 @@ def trees_spec(model, x: np.ndarray) -> dict:
     """The JSON form assistant/rank.TreeEnsemble reads; checked to reproduce scikit-learn's scores on x."""
     from assistant.rank import TreeEnsemble
 
+    models = model.models if isinstance(model, Bagged) else [model]
     trees = []
-    for (predictor,) in model._predictors:  # one tree per iteration for a binary target
-        nodes = predictor.nodes
-        trees.append({
-            "feature": nodes["feature_idx"].tolist(), "threshold": nodes["num_threshold"].tolist(),
-            "nan_left": nodes["missing_go_to_left"].astype(bool).tolist(),
-            "left": [int(l) if not leaf else -1 for l, leaf in zip(nodes["left"], nodes["is_leaf"])],
-            "right": nodes["right"].tolist(), "value": nodes["value"].tolist(),
-        })
-    spec = {"baseline": float(np.ravel(model._baseline_prediction)[0]), "trees": trees,
-            "params": {k: model.get_params()[k] for k in ("learning_rate", "max_iter", "max_leaf_nodes",
-                                                          "l2_regularization")}}
+    for one in models:
+        for (predictor,) in one._predictors:  # one tree per iteration for a binary target
+            nodes = predictor.nodes
+            trees.append({
+                "feature": nodes["feature_idx"].tolist(), "threshold": nodes["num_threshold"].tolist(),
+                "nan_left": nodes["missing_go_to_left"].astype(bool).tolist(),
+                "left": [int(l) if not leaf else -1 for l, leaf in zip(nodes["left"], nodes["is_leaf"])],
+                "right": nodes["right"].tolist(), "value": (nodes["value"] / len(models)).tolist(),
+            })
+    baseline = float(np.mean([np.ravel(m._baseline_prediction)[0] for m in models]))
+    spec = {"baseline": baseline, "trees": trees,
+            "params": {k: models[0].get_params()[k] for k in ("learning_rate", "max_iter", "max_leaf_nodes",
+                                                              "l2_regularization")}}
+    if len(models) > 1:
+        spec["params"]["bags"] = len(models)
     ours = TreeEnsemble(spec).logits(x)
     theirs = model.decision_function(x)
     if not np.allclose(ours, theirs, atol=1e-6):
@@ -133,8 +162,8 @@ def config_of(spec: dict) -> dict:
     if "trees" not in spec:
         return {"C": spec["C"], "trees": None, "weight": 0.0}
     p = spec["trees"]["params"]
-    return {"C": spec["C"], "trees": [p["learning_rate"], p["max_iter"], p["max_leaf_nodes"]],
-            "weight": spec["trees"]["weight"]}
+    trees = [p["learning_rate"], p["max_iter"], p["max_leaf_nodes"]] + ([p["bags"]] if p.get("bags", 1) > 1 else [])
+    return {"C": spec["C"], "trees": trees, "weight": spec["trees"]["weight"]}
 
 
 def blend_config(c: float, trees: tuple | None = None) -> dict:
