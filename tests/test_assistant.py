@@ -91,7 +91,8 @@ def test_follow_up_resolution_without_an_llm():
     # A place is swapped in the words too, not only in the scope: "en hoogeveen?" asks Hoogeveen's figure.
     assert resolve("en hoogeveen?", ["hoeveel uitvoeringskosten krijgt emmen in 2023 volgens het amrd-kader?"]) == \
         "hoeveel uitvoeringskosten krijgt hoogeveen in 2023 volgens het amrd-kader?"
-    assert resolve("en in drenthe?", ["hoe pakt den bosch de brede intake aan?"]) == "hoe pakt drenthe de brede intake aan?"
+    assert resolve("en in drenthe?", ["hoe pakt den bosch de brede intake aan?"]) == \
+        "hoe pakt drenthe de brede intake aan?"
     # Nothing to swap: the earlier question is kept as context.
     assert resolve("haar man zit nog in eritrea, maakt dat uit?", ["hoeveel uur kot kan ze krijgen?"]) == \
         "hoeveel uur kot kan ze krijgen? haar man zit nog in eritrea, maakt dat uit?"

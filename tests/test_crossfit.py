@@ -25,8 +25,8 @@ def test_hidden_questions_nest_and_are_restored():
     assert not n.hidden
 
 
-def test_folds_keep_near_copies_together():
-    from assistant.fitted.crossfit import folds_of
+def test_folds_and_threshold_groups_keep_near_copies_together():
+    from assistant.fitted.crossfit import folds_of, near_groups
     from assistant.neighbours import load_neighbours
     from eval.golden import GOLDEN, load_golden
 
@@ -36,6 +36,10 @@ def test_folds_keep_near_copies_together():
     assert set(fold) == {i.id for i in items} and set(fold.values()) == set(range(5))
     pairs = [(a, b) for a, copies in near.items() for b in copies if a in fold and b in fold]
     assert pairs and all(fold[a] == fold[b] for a, b in pairs)
+    # The answerability thresholds are placed on out-of-fold probabilities grouped the same way.
+    group = dict(zip((i.id for i in items), near_groups(items, near)))
+    assert all(group[a] == group[b] for a, b in pairs)
+    assert len(items) // 2 < len(set(group.values())) < len(items)  # most questions stand alone, not all
 
 
 @pytest.mark.slow

@@ -66,12 +66,12 @@ def main() -> None:
         sspec = assistant.sentence_model.spec
         with_s = cf.CrossFit(fit.fold, [replace(m, sentences=cf.refit(sspec, sx[sfold != f], sy[sfold != f], s))
                                         for f, m in enumerate(fit.models)])
-        ax, ay, afold, _ = cf.answerability_rows(assistant, items, with_s)
+        ax, ay, afold, agroups = cf.answerability_rows(assistant, items, with_s)
         for a in ANSWERABILITY:
             aspec = assistant.answerability.spec
-            full = cf.CrossFit(fit.fold, [replace(m, answerability=cf.refit_answerability(aspec, ax[afold != f],
-                                                                                          ay[afold != f], a))
-                                          for f, m in enumerate(with_s.models)])
+            full = cf.CrossFit(fit.fold, [replace(m, answerability=cf.refit_answerability(
+                aspec, ax[afold != f], ay[afold != f], a, groups=agroups[afold != f]))
+                for f, m in enumerate(with_s.models)])
             grid.append({"sentences": s, "answerability": a, "dev_out_of_fold": score(assistant, items, full)})
             print(json.dumps(grid[-1]), file=sys.stderr, flush=True)
 

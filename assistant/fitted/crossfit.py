@@ -52,10 +52,8 @@ class CrossFit:
         return [q for q, f in self.fold.items() if f == k]
 
 
-def folds_of(items, near: dict[str, list[str]], k: int = FOLDS) -> dict[str, int]:
-    """Item id -> fold; a question and its near-copies share a fold."""
-    from sklearn.model_selection import GroupKFold
-
+def near_groups(items, near: dict[str, list[str]]) -> np.ndarray:
+    """Per item a group number; a question and its near-copies (assistant/neighbours.py) share one."""
     parent = {i.id: i.id for i in items}
 
     def root(q: str) -> str:
@@ -69,8 +67,14 @@ def folds_of(items, near: dict[str, list[str]], k: int = FOLDS) -> dict[str, int
                 parent[root(a)] = root(b)
     roots = [root(i.id) for i in items]
     codes = {r: n for n, r in enumerate(dict.fromkeys(roots))}
-    groups = np.asarray([codes[r] for r in roots])
-    folds = GroupKFold(n_splits=k).split(np.zeros(len(items)), groups=groups)
+    return np.asarray([codes[r] for r in roots])
+
+
+def folds_of(items, near: dict[str, list[str]], k: int = FOLDS) -> dict[str, int]:
+    """Item id -> fold; a question and its near-copies share a fold."""
+    from sklearn.model_selection import GroupKFold
+
+    folds = GroupKFold(n_splits=k).split(np.zeros(len(items)), groups=near_groups(items, near))
     return {items[j].id: f for f, (_train, held) in enumerate(folds) for j in held}
 
 
@@ -81,15 +85,16 @@ def refit(spec: dict, x: np.ndarray, y: np.ndarray, config: dict | None = None) 
     return BlendedModel(new) if "trees" in new else LinearModel(new)
 
 
-def refit_answerability(spec: dict, x: np.ndarray, y: np.ndarray, config: dict | None = None) -> LinearModel:
-    """refit, with the two thresholds placed on out-of-fold probabilities of these rows, as
-    train_answerability places them."""
+def refit_answerability(spec: dict, x: np.ndarray, y: np.ndarray, config: dict | None = None,
+                        groups: np.ndarray | None = None) -> LinearModel:
+    """refit, with the two thresholds placed on out-of-fold probabilities of these rows (a question and
+    its near-copies held out together: `groups`), as train_answerability places them."""
     from assistant.fitted.train_answerability import thresholds
 
     config = config or config_of(spec)
     model = refit(spec, x, y, config)
     trees = tuple(config["trees"]) if config["trees"] else None
-    p = oof_blend(x, y, np.arange(len(y)), config["C"], trees, config["weight"])
+    p = oof_blend(x, y, np.arange(len(y)) if groups is None else groups, config["C"], trees, config["weight"])
     model.spec["thresholds"] = {k: v for k, v in thresholds(p, y).items() if k != "dev_oof"}
     return model
 
@@ -171,21 +176,30 @@ def fit_sentences(assistant, items, fit: CrossFit) -> CrossFit:
 
 def answerability_rows(assistant, items, fit: CrossFit):
     """The answerability rows of every item, from its fold's ranker and sentence scorer (the composer's
-    current settings decide the answers those rows describe)."""
+    current settings decide the answers those rows describe): features, labels, folds, and near-copy
+    groups (the thresholds are placed holding a question out with its near-copies, as a new one is)."""
     from assistant.fitted import train_answerability
 
     def answer_row(a, item):
         found = train_answerability.row(a, item)
         return None if found is None else (found.reshape(1, -1), [int(item.in_scope)])
 
-    return stage_rows(assistant, items, fit, lambda f: replace(fit.models[f], answerability=None), answer_row)
+    x, y, fold, index = stage_rows(assistant, items, fit, lambda f: replace(fit.models[f], answerability=None),
+                                   answer_row)
+    return x, y, fold, _near_groups_of(assistant, items)[index]
+
+
+def _near_groups_of(assistant, items) -> np.ndarray:
+    """near_groups of the items by the assistant's earlier questions (each its own group without them)."""
+    neighbours = assistant.retriever.neighbours
+    return near_groups(items, neighbours.near if neighbours else {})
 
 
 def fit_answerability(assistant, items, fit: CrossFit) -> CrossFit:
     """Each fold's answerability model, next to its ranker and sentence scorer."""
-    x, y, fold, _ = answerability_rows(assistant, items, fit)
+    x, y, fold, groups = answerability_rows(assistant, items, fit)
     spec = assistant.answerability.spec
-    models = [replace(m, answerability=refit_answerability(spec, x[fold != f], y[fold != f]))
+    models = [replace(m, answerability=refit_answerability(spec, x[fold != f], y[fold != f], groups=groups[fold != f]))
               for f, m in enumerate(fit.models)]
     log.info("cross-fit: %d answerability models fitted", len(models))
     return CrossFit(fit.fold, models)
