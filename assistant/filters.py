@@ -12,9 +12,11 @@ _ADDED = re.compile(r"toegevoegd", re.IGNORECASE)
 class AsOfFilter:
     """Callable filter: True for chunks that may answer a question asked as of a date, in a scope."""
 
-    def __init__(self, as_of: str | None = None, scope: str | None = None) -> None:
+    def __init__(self, as_of: str | None = None, scope: str | None = None,
+                 excluded: frozenset[str] = frozenset()) -> None:
         self.as_of = as_of
         self.scope = scope
+        self.excluded = excluded  # scopes that may not answer (a region the question says it is not in)
 
     def __call__(self, chunk: Chunk) -> bool:
         """Whether the chunk is valid on the date and applies to the scope."""
@@ -32,6 +34,8 @@ class AsOfFilter:
         return not (added_later and chunk.update_date and chunk.update_date > self.as_of)
 
     def _in_scope(self, chunk: Chunk) -> bool:
+        if chunk.scope in self.excluded:
+            return False
         return self.scope is None or chunk.scope in ("national", self.scope)
 
 

@@ -53,7 +53,10 @@ def retrieve(retriever: Retriever, question: str, history: list[str] | None, as_
     `Assistant.ask` and the evaluation both call this, so the metrics rank exactly as answers do.
     """
     resolved, effective = plan(question, history, scope)
-    hits = retriever.search(resolved, k=k, allowed=AsOfFilter(as_of, effective), prefer_scope=effective)
+    # A question from a Drenthe municipality outside the AMRD ("wij zitten in Assen") is not answered
+    # with the AMRD's arrangements, unless the user's scope or an AMRD place in it says otherwise.
+    excluded = frozenset({"regio:amrd"}) if effective is None and outside_region(question) else frozenset()
+    hits = retriever.search(resolved, k=k, allowed=AsOfFilter(as_of, effective, excluded), prefer_scope=effective)
     national: list[Hit] = []
     if effective and effective != "national":
         dated = AsOfFilter(as_of, None)
@@ -64,13 +67,14 @@ def retrieve(retriever: Retriever, question: str, history: list[str] | None, as_
     return Retrieval(resolved, effective, hits, national)
 
 
-def outside_region_warnings(question: str, scope: str | None) -> list[str]:
+def outside_region_warnings(question: str, scope: str | None, answered: bool = True) -> list[str]:
     """Say so when the question names a Drenthe municipality outside the AMRD: the AMRD's
     arrangements are not its own, and without another region the answer is the national rule."""
     out = []
     for place, region in outside_region(question):
         where = f"; het uitvoeringskader van de AMRD plaatst {place} in {region}" if region else ""
-        rule = "" if scope and scope != "national" else " Dit antwoord geeft de landelijke regel."
+        national = answered and not (scope and scope != "national")
+        rule = " Dit antwoord geeft de landelijke regel." if national else ""
         out.append(f"{place} hoort niet bij de Arbeidsmarktregio Drenthe (AMRD){where}. De bronnen hebben geen "
                    f"eigen afspraken van {place}.{rule}")
     return out
@@ -132,7 +136,7 @@ class Assistant:
         found = retrieve(self.retriever, question, history, as_of, scope, self.settings.top_k)
         resolved, effective_scope, hits = found.resolved, found.scope, found.hits
         answer = self._answer(question, resolved, hits, as_of, effective_scope, found.national)
-        answer.warnings += outside_region_warnings(question, effective_scope)
+        answer.warnings += outside_region_warnings(question, effective_scope, answered=not answer.refused)
         self._note_version(answer, resolved, hits, as_of, effective_scope)
         answer.session_id = session_id
         # Only a confident answer is rewritten: an "uncertain" one stays the labelled passage.

@@ -226,10 +226,16 @@ def test_link_and_footnote_leftovers_are_not_shown_but_the_quote_keeps_them(assi
 
 def test_a_drenthe_municipality_outside_the_amrd_gets_no_amrd_arrangement(assistant):
     # The AMRD framework places Assen in the region Groningen (and lists its own six municipalities).
-    answer = assistant.ask("wij zitten in Assen, wie doet bij ons de brede intake?")
-    assert answer.scope is None and all(c.scope != "regio:amrd" for c in answer.citations)
-    assert any(w.startswith("Assen hoort niet bij de Arbeidsmarktregio Drenthe") and "regio Groningen" in w
-               and "landelijke regel" in w for w in answer.warnings), answer.warnings
+    # Its passages do not answer, nor come up as the nearest topics of a refusal.
+    for question in ("wij zitten in Assen, wie doet bij ons de brede intake?",
+                     "wij zitten in Assen, wie doet bij ons de maatschappelijke begeleiding?",
+                     "wij zitten in assen, binnen hoeveel weken moet het pip er zijn?"):
+        answer = assistant.ask(question)
+        assert answer.scope is None and all(c.scope != "regio:amrd" for c in answer.citations), question
+        warning = [w for w in answer.warnings if w.startswith("Assen hoort niet bij de Arbeidsmarktregio Drenthe")]
+        assert warning and "regio Groningen" in warning[0], answer.warnings
+        # "This answer gives the national rule" only where there is an answer.
+        assert ("landelijke regel" in warning[0]) == (not answer.refused), (question, answer.status)
     # Named with an AMRD municipality, the AMRD still applies, and the warning does not claim otherwise.
     both = assistant.ask("klant in hoogeveen wil liever in meppel inburgeren, kan dat?")
     assert both.scope == "regio:amrd"
