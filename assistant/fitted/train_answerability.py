@@ -94,6 +94,7 @@ def main() -> None:
         trees = tuple(pinned["trees"]) if pinned["trees"] else None
         chosen = thresholds(oof_blend(x, y, groups, pinned["C"], trees, pinned["weight"]), y)
     cv = {k: v["dev_oof"] for k, v in results.items()}
+    cv[best] = chosen["dev_oof"]  # the pinned configuration's own row, when it is not among those above
     what = "answerability: P(the sources answer the question | evidence)"
     spec = fit_config(x, y, config, ANSWERABILITY_FEATURES, what, dev_hash, len(y), cv,
                       thresholds={k: v for k, v in chosen.items() if k != "dev_oof"},
