@@ -70,8 +70,7 @@ def main() -> None:
         for a in ANSWERABILITY:
             aspec = assistant.answerability.spec
             full = cf.CrossFit(fit.fold, [replace(m, answerability=cf.refit_answerability(
-                aspec, ax[afold != f], ay[afold != f], a, groups=agroups[afold != f]))
-                for f, m in enumerate(with_s.models)])
+                aspec, ax[afold != f], ay[afold != f], agroups[afold != f], a)) for f, m in enumerate(with_s.models)])
             grid.append({"sentences": s, "answerability": a, "dev_out_of_fold": score(assistant, items, full)})
             print(json.dumps(grid[-1]), file=sys.stderr, flush=True)
 

@@ -146,13 +146,13 @@ def trees_spec(model, x: np.ndarray) -> dict:
     return spec
 
 
-def oof_blend(x: np.ndarray, y: np.ndarray, groups: np.ndarray, c: float, params: tuple | None = None,
-              weight: float = 0.0) -> np.ndarray:
-    """Out-of-fold probabilities of assistant/rank.BlendedModel's mix: (1 - weight) * logistic + weight *
-    trees (weight 0 or no params: the logistic model alone; 1: the trees alone)."""
-    if params is None or weight <= 0:
+def oof_blend(x: np.ndarray, y: np.ndarray, groups: np.ndarray, config: dict) -> np.ndarray:
+    """Out-of-fold probabilities of a configuration (see config_of) as assistant/rank.BlendedModel mixes
+    it: (1 - weight) * logistic + weight * trees (no trees or weight 0: the logistic model alone)."""
+    c, weight = config["C"], config["weight"]
+    if not config["trees"] or weight <= 0:
         return oof_logistic(x, y, groups, c)
-    trees = oof_trees(x, y, groups, params)
+    trees = oof_trees(x, y, groups, tuple(config["trees"]))
     return trees if weight >= 1 else (1 - weight) * oof_logistic(x, y, groups, c) + weight * trees
 
 

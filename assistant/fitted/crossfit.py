@@ -85,16 +85,15 @@ def refit(spec: dict, x: np.ndarray, y: np.ndarray, config: dict | None = None) 
     return BlendedModel(new) if "trees" in new else LinearModel(new)
 
 
-def refit_answerability(spec: dict, x: np.ndarray, y: np.ndarray, config: dict | None = None,
-                        groups: np.ndarray | None = None) -> LinearModel:
+def refit_answerability(spec: dict, x: np.ndarray, y: np.ndarray, groups: np.ndarray,
+                        config: dict | None = None) -> LinearModel:
     """refit, with the two thresholds placed on out-of-fold probabilities of these rows (a question and
     its near-copies held out together: `groups`), as train_answerability places them."""
     from assistant.fitted.train_answerability import thresholds
 
     config = config or config_of(spec)
     model = refit(spec, x, y, config)
-    trees = tuple(config["trees"]) if config["trees"] else None
-    p = oof_blend(x, y, np.arange(len(y)) if groups is None else groups, config["C"], trees, config["weight"])
+    p = oof_blend(x, y, groups, config)
     model.spec["thresholds"] = {k: v for k, v in thresholds(p, y).items() if k != "dev_oof"}
     return model
 
@@ -147,7 +146,7 @@ def fit_rankers(assistant, items, k: int = FOLDS) -> CrossFit:
     from assistant.fitted import train_ranker
 
     r = assistant.retriever
-    folds = folds_of(items, r.neighbours.near if r.neighbours else {}, k)
+    folds = folds_of(items, _near(assistant), k)
     in_scope = [i for i in items if i.in_scope]
     # Ranker rows do not depend on any fitted model: computed once, each question hidden from itself.
     x, y, groups, _ = train_ranker.rows(r, in_scope)
@@ -186,20 +185,20 @@ def answerability_rows(assistant, items, fit: CrossFit):
 
     x, y, fold, index = stage_rows(assistant, items, fit, lambda f: replace(fit.models[f], answerability=None),
                                    answer_row)
-    return x, y, fold, _near_groups_of(assistant, items)[index]
+    return x, y, fold, near_groups(items, _near(assistant))[index]
 
 
-def _near_groups_of(assistant, items) -> np.ndarray:
-    """near_groups of the items by the assistant's earlier questions (each its own group without them)."""
+def _near(assistant) -> dict[str, list[str]]:
+    """The near-copies among the earlier (dev) questions; none without them."""
     neighbours = assistant.retriever.neighbours
-    return near_groups(items, neighbours.near if neighbours else {})
+    return neighbours.near if neighbours else {}
 
 
 def fit_answerability(assistant, items, fit: CrossFit) -> CrossFit:
     """Each fold's answerability model, next to its ranker and sentence scorer."""
     x, y, fold, groups = answerability_rows(assistant, items, fit)
     spec = assistant.answerability.spec
-    models = [replace(m, answerability=refit_answerability(spec, x[fold != f], y[fold != f], groups=groups[fold != f]))
+    models = [replace(m, answerability=refit_answerability(spec, x[fold != f], y[fold != f], groups[fold != f]))
               for f, m in enumerate(fit.models)]
     log.info("cross-fit: %d answerability models fitted", len(models))
     return CrossFit(fit.fold, models)

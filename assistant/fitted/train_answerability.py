@@ -91,8 +91,7 @@ def main() -> None:
     pinned = chosen_config("answerability")
     if pinned:  # chosen by cross-fitting the whole assistant (assistant/fitted/choose.py); the table above informs
         config, best = pinned, config_name(pinned)
-        trees = tuple(pinned["trees"]) if pinned["trees"] else None
-        chosen = thresholds(oof_blend(x, y, groups, pinned["C"], trees, pinned["weight"]), y)
+        chosen = thresholds(oof_blend(x, y, groups, pinned), y)
     cv = {k: v["dev_oof"] for k, v in results.items()}
     cv[best] = chosen["dev_oof"]  # the pinned configuration's own row, when it is not among those above
     what = "answerability: P(the sources answer the question | evidence)"
