@@ -142,17 +142,22 @@ OUTSIDE_AMRD = {"assen": ("Assen", "de regio Groningen"), "meppel": ("Meppel", "
                 "noordenveld": ("Noordenveld", None), "westerveld": ("Westerveld", None)}
 
 
+def _names(folded: str, name: str) -> bool:
+    """Whether a folded question names a place as whole words ("emmen", not part of another word)."""
+    return re.search(rf"(?<![a-z]){re.escape(name)}(?![a-z])", folded) is not None
+
+
 def outside_region(question: str) -> list[tuple[str, str | None]]:
     """Drenthe municipalities the question names that are not in the Arbeidsmarktregio Drenthe, each
     as (name, the region the AMRD framework places it in)."""
-    q = " " + fold(question) + " "
-    return [named for key, named in OUTSIDE_AMRD.items() if re.search(rf"(?<![a-z]){re.escape(key)}(?![a-z])", q)]
+    q = fold(question)
+    return [named for key, named in OUTSIDE_AMRD.items() if _names(q, key)]
 
 
 def place_scope(question: str) -> str | None:
     """The scope a question names by place ("in Drenthe", "bij ons in Den Bosch"), if any."""
-    q = " " + fold(question) + " "
+    q = fold(question)
     for scope, names in PLACES.items():
-        if any(re.search(rf"(?<![a-z]){re.escape(n)}(?![a-z])", q) for n in names):
+        if any(_names(q, n) for n in names):
             return scope
     return None
