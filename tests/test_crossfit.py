@@ -101,9 +101,23 @@ def test_the_shipped_models_are_the_configurations_chosen_by_cross_fitting():
     # Chosen on the current dev file, out of fold, by the whole assistant's figures.
     assert choice["fitted_on"]["sha256"] == json.loads((ROOT / "assistant" / "fitted" / "ranker.json")
                                                        .read_text(encoding="utf-8"))["fitted_on"]["sha256"]
-    def merit(g):
-        return round(g["dev_out_of_fold"]["must_contain"] + g["dev_out_of_fold"]["declined_rate"], 4)
+    from assistant.fitted.choose import merit
 
     picked = next(g for g in choice["grid"] if g["sentences"] == choice["chosen"]["sentences"]
                   and g["answerability"] == choice["chosen"]["answerability"])
     assert merit(picked) == max(merit(g) for g in choice["grid"])
+
+
+def test_a_configuration_over_the_answerable_limits_does_not_win_on_a_few_more_declines():
+    from assistant.fitted.choose import merit
+
+    def grid_row(key_facts, declined, refused, uncertain):
+        return {"dev_out_of_fold": {"must_contain": key_facts, "declined_rate": declined,
+                                    "false_refusal_rate": refused, "uncertain_rate": uncertain}}
+
+    within = grid_row(0.640, 0.850, 0.048, 0.099)
+    over = grid_row(0.640, 0.860, 0.062, 0.110)  # 0.010 more declined, bought with 0.012 + 0.010 over the limits
+    assert max([over, within], key=merit) is within
+    # Within the limits, the sum of key facts and declines decides; fewer answerable refusals break a tie.
+    assert max([within, grid_row(0.645, 0.850, 0.050, 0.100)], key=merit)["dev_out_of_fold"]["must_contain"] == 0.645
+    assert max([grid_row(0.640, 0.850, 0.050, 0.1), within], key=merit) is within

@@ -36,7 +36,9 @@ def row(assistant, item) -> np.ndarray | None:
     found = retrieve(assistant.retriever, item.question, item.history, item.as_of, item.scope, 10)
     if not found.hits:
         return None
-    parts, evidence = assistant.assess(found.resolved, found.hits, found.scope)
+    # The national passages found apart too, as Assistant.ask composes with them: without them a
+    # scoped question's row described another answer than the one it is asked to judge.
+    parts, evidence = assistant.assess(found.resolved, found.hits, found.scope, found.national)
     return evidence.features[0] if parts else None
 
 
