@@ -13,12 +13,14 @@ class Gates:
     """Minimum quality on the test split."""
 
     # On the test split (eval/golden_test.jsonl), a few questions under what the assistant measured
-    # there on 2026-11-29, fifth session (hit@1 0.820, hit@5 0.940, MRR@10 0.873, key facts 0.659,
-    # unanswerable refused 0.667 / declined 0.875, answerable refused 0.006 / uncertain 0.102, both
+    # there on 2026-11-29, sixth session (hit@1 0.832, hit@5 0.940, MRR@10 0.880, key facts 0.677,
+    # unanswerable refused 0.722 / declined 0.903, answerable refused 0.018 / uncertain 0.060, both
     # cited 9 of 14), so floating-point noise across machines does not fail CI but a real regression
-    # does. The refused floor went down (0.68 -> 0.65): the fifth session's answerability model marks
-    # more unanswerable questions "uncertain" instead of refusing them (refused 0.708 -> 0.667, 51 ->
-    # 48 of 72; declined 0.889 -> 0.875), chosen on dev, where declined rose (0.842 -> 0.857).
+    # does. The refused-answerable ceiling stays at 0.03 (3 questions of 167 more than measured).
+    # Fifth session: hit@1 0.820, hit@5 0.940, MRR@10 0.873, key facts 0.659, refused 0.667,
+    # declined 0.875, answerable refused 0.006 / uncertain 0.102, both cited 9 of 14. Its refused
+    # floor went down (0.68 -> 0.65): that answerability model marked more unanswerable questions
+    # "uncertain" instead of refusing them (51 -> 48 of 72), chosen on dev.
     # Fourth session: hit@1 0.808, hit@5 0.928, MRR@10 0.863, key facts 0.623, refused 0.708,
     # declined 0.889, answerable refused 0.036 / uncertain 0.102, both cited 0.571.
     # Third session: hit@1 0.778, MRR@10 0.846, key facts 0.599, declined 0.847,
@@ -26,14 +28,14 @@ class Gates:
     # First session: hit@1 0.677, key facts 0.455, declined 0.736.
     # Start (before issue 11): hit@1 0.647, hit@5 0.898, MRR@10 0.757, key facts 0.359,
     # unanswerable refused 0.333, answerable refused 0.168.
-    min_hit_at_1: float = 0.80
+    min_hit_at_1: float = 0.82
     min_hit_at_5: float = 0.92  # in-scope questions with a relevant passage in the top 5
-    min_mrr_at_10: float = 0.86
-    min_must_contain: float = 0.64  # answers stating every key fact
-    min_refusal_recall: float = 0.65  # out-of-scope questions the assistant refuses
-    min_declined_rate: float = 0.86  # out-of-scope questions refused or marked "uncertain"
+    min_mrr_at_10: float = 0.87
+    min_must_contain: float = 0.66  # answers stating every key fact
+    min_refusal_recall: float = 0.70  # out-of-scope questions the assistant refuses
+    min_declined_rate: float = 0.88  # out-of-scope questions refused or marked "uncertain"
     max_false_refusal_rate: float = 0.03  # in-scope questions the assistant wrongly refuses
-    max_uncertain_rate: float = 0.11  # in-scope questions marked "uncertain"
+    max_uncertain_rate: float = 0.08  # in-scope questions marked "uncertain"
     min_both_cited: float = 0.60  # national-plus-regional questions citing both sources
     max_invalid_citation_answers: int = 0  # answers with any citation that fails verification
 
