@@ -94,11 +94,19 @@ def server(tools, index_settings, tmp_path_factory):
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     snippet = docs_snippet()
-    host = HostSite(base, {
+    pages = {
         "/snippet-verbatim": snippet,
         "/snippet-filled-in": snippet.replace(DOCS_SERVICE, base).replace(DOCS_KEY, WIDGET_KEY),
         "/wrong-key": f'<script src="{base}/widget.js" data-api-key="wia_verkeerd"></script>',
-    })
+    }
+    host = HostSite(base, pages)
+    # free_port() released the API's port before the server binds it, and the host site's own bind to
+    # port 0 may be handed that very port (seen once in a fresh clone: every e2e test errored with
+    # "address already in use"). Take another one while the clashing socket is still held.
+    while host.server.server_address[1] == port:
+        clash, host = host, HostSite(base, pages)
+        clash.server.shutdown()
+        clash.server.server_close()
     db_url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'e2e.sqlite3'}"
     keys = [ApiKeyConfig(id="widget-intranet", sha256=hash_key(WIDGET_KEY), origins=[host.origin]),
             ApiKeyConfig(id="pagina", sha256=hash_key(PAGE_KEY), origins=[base])]
