@@ -44,6 +44,9 @@ class Retrieval:
     # With a region or municipality asked: the national passages on the same point, searched apart so
     # the national rule is found even when the place's own texts fill the top of the ranking.
     national: list[Hit] = field(default_factory=list)
+    # Drenthe municipalities outside the AMRD that the question names, as (name, the region the AMRD
+    # framework places it in): they keep its passages out and are warned about.
+    outside: list[tuple[str, str | None]] = field(default_factory=list)
 
 
 def retrieve(retriever: Retriever, question: str, history: list[str] | None, as_of: str | None,
@@ -55,7 +58,8 @@ def retrieve(retriever: Retriever, question: str, history: list[str] | None, as_
     resolved, effective = plan(question, history, scope)
     # A question from a Drenthe municipality outside the AMRD ("wij zitten in Assen") is not answered
     # with the AMRD's arrangements, unless the user's scope or an AMRD place in it says otherwise.
-    excluded = frozenset({"regio:amrd"}) if effective is None and outside_region(question) else frozenset()
+    outside = outside_region(question)
+    excluded = frozenset({"regio:amrd"}) if effective is None and outside else frozenset()
     hits = retriever.search(resolved, k=k, allowed=AsOfFilter(as_of, effective, excluded), prefer_scope=effective)
     national: list[Hit] = []
     if effective and effective != "national":
@@ -64,14 +68,16 @@ def retrieve(retriever: Retriever, question: str, history: list[str] | None, as_
         # change little, and it reuses the question's vector (searching without the places cost a
         # second embedding, ~30 ms; on dev key facts 0.726 -> 0.728, both cited 51 -> 52 of 89).
         national = retriever.search(resolved, k=3, allowed=lambda c: c.scope == "national" and dated(c))
-    return Retrieval(resolved, effective, hits, national)
+    return Retrieval(resolved, effective, hits, national, outside)
 
 
-def outside_region_warnings(question: str, scope: str | None, answered: bool = True) -> list[str]:
-    """Say so when the question names a Drenthe municipality outside the AMRD: the AMRD's
-    arrangements are not its own, and without another region the answer is the national rule."""
+def outside_region_warnings(outside: list[tuple[str, str | None]], scope: str | None,
+                            answered: bool = True) -> list[str]:
+    """Say so when the question names a Drenthe municipality outside the AMRD (`outside`, as
+    Retrieval holds them): the AMRD's arrangements are not its own, and without another region the
+    answer is the national rule."""
     out = []
-    for place, region in outside_region(question):
+    for place, region in outside:
         where = f"; het uitvoeringskader van de AMRD plaatst {place} in {region}" if region else ""
         national = answered and not (scope and scope != "national")
         rule = " Dit antwoord geeft de landelijke regel." if national else ""
@@ -136,7 +142,7 @@ class Assistant:
         found = retrieve(self.retriever, question, history, as_of, scope, self.settings.top_k)
         resolved, effective_scope, hits = found.resolved, found.scope, found.hits
         answer = self._answer(question, resolved, hits, as_of, effective_scope, found.national)
-        answer.warnings += outside_region_warnings(question, effective_scope, answered=not answer.refused)
+        answer.warnings += outside_region_warnings(found.outside, effective_scope, answered=not answer.refused)
         self._note_version(answer, resolved, hits, as_of, effective_scope)
         answer.session_id = session_id
         # Only a confident answer is rewritten: an "uncertain" one stays the labelled passage.
@@ -145,7 +151,7 @@ class Assistant:
         answer.latency_ms = int((time.perf_counter() - started) * 1000)
         return answer
 
-    def _answer(self, question: str, resolved: str, hits: list[Hit], as_of, scope, national=()) -> Answer:
+    def _answer(self, question: str, resolved: str, hits: list[Hit], as_of, scope, national: list[Hit]) -> Answer:
         """Extractive answer; the nearest passage labelled "not certain"; or a refusal."""
         base = Answer(question=question, answer="", as_of=as_of, scope=scope,
                       answer_id=uuid.uuid4().hex)
@@ -165,8 +171,10 @@ class Assistant:
         base.answer = text
         return base
 
-    def assess(self, resolved: str, hits: list[Hit], scope: str | None, national=()):
-        """The composed parts and the answer / uncertain / refuse decision for them."""
+    def assess(self, resolved: str, hits: list[Hit], scope: str | None, national: list[Hit]):
+        """The composed parts and the answer / uncertain / refuse decision for them. `national` (the
+        Retrieval's national passages) is required: training rows composed without it described
+        another answer than the one `ask` gives."""
         prepared = self.retriever.prepare(resolved)
         coverage = self.judge.judge(resolved, prepared, hits)
         r = self.retriever
