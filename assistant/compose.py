@@ -42,7 +42,8 @@ class ComposeSettings:
 
 
 def compose(hits: list[Hit], ctx, model, question: str, scope: str | None,
-            settings: ComposeSettings | None = None, national: list[Hit] | None = None) -> list[Part]:
+            settings: ComposeSettings | None = None, national: list[Hit] | None = None,
+            own: dict | None = None) -> list[Part]:
     """The parts of an extractive answer: the best run of the best passage, and what else the
     question needs (its second part; the asked region's own arrangement next to the national rule)."""
     from assistant.qtype import parts as question_parts
@@ -66,7 +67,14 @@ def compose(hits: list[Hit], ctx, model, question: str, scope: str | None,
     # The other parts of a two-part question last: what both scopes' runs already say is not repeated.
     pieces = question_parts(question)
     for piece in pieces[1:] if len(pieces) > 1 else []:
-        more = _part_for(piece, top[:3], per_hit[:3], probs[:3], parts, settings, scope)
+        hits3, per3, probs3 = top[:3], per_hit[:3], probs[:3]
+        found, piece_ctx = (own or {}).get(piece, ([], None))
+        found = [h for h in found if h.chunk.chunk_id not in {x.chunk.chunk_id for x in hits3}]
+        if found:  # the passages a search on this part alone found, their sentences scored for this part
+            sentences = [candidate_sentences(h.chunk) for h in found]
+            hits3, per3 = hits3 + found, per3 + sentences
+            probs3 = probs3 + _probabilities(found, sentences, piece_ctx, model)
+        more = _part_for(piece, hits3, per3, probs3, parts, settings, scope)
         if more:
             parts.append(more)
     return parts

@@ -116,6 +116,16 @@ def parts(question: str) -> list[str]:
     pieces = [p.strip() for p in re.split(r"\?\s+|\?$", question) if p and p.strip()]
     if len(pieces) > 1:
         return pieces
-    split = re.split(r",?\s+(?:en|of)\s+(?=(?:wie|wat|hoe|hoeveel|wanneer|waar|welke?|mag|moet|kan|is|zijn|"
-                     r"krijgt|geldt)\b)", question.strip(), flags=re.IGNORECASE)
+    split = re.split(_SECOND_PART, question.strip())
     return [p for p in split if p.strip()] or [question]
+
+
+_QWORD = r"(?:wie|wat|hoe|hoeveel|wanneer|waar|waarom|waaraan|waarmee|waarvoor|welke?)"
+_VERB = (r"(?:mag|mogen|moet|moeten|kan|kunnen|is|zijn|krijgt|krijgen|geldt|gelden|telt|tellen|valt|vallen|hangt|"
+         r"stopt|stoppen|pakken|pakt|gaan|gaat|worden|wordt|heeft|hebben|loopt|vervalt|blijft|blijven|zit|staat|"
+         r"hoeft|hoeven|verandert|betaalt|betalen|doen|doet)")
+# A second question after "en"/"of": its question word within three words ("…, en via welk portaal …",
+# "… en binnen welke periode?"), a verb with its subject ("… en mogen we …"), "als" or "zo niet". A verb
+# alone is not enough: in "klant zit in de bijstand en heeft een boete …" the first part is context.
+_SECOND_PART = re.compile(rf",?\s+(?:en|of)\s+(?=(?:\S+\s+){{0,2}}{_QWORD}\b|{_VERB}\s+(?:ik|we|wij|hij|zij|ze|die|dat|het|er)\b|"
+                          rf"als\b|zo (?:niet|nee)\b)", re.IGNORECASE)

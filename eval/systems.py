@@ -96,9 +96,10 @@ class AssistantSystem:
             seconds = time.perf_counter() - started
             k = max(k, self.assistant.settings.top_k)
             found = retrieve(self.assistant.retriever, item.question, item.history, item.as_of, item.scope, k)
-        # The ranking metrics use the ranking; the national passages searched apart may be cited too.
-        return Run([passage(h.chunk) for h in found.hits], seconds, answer,
-                   cited_in(answer, found.hits + found.national))
+        # The ranking metrics use the ranking; the national passages and those a later part of the
+        # question found with its own search may be cited too.
+        apart = found.national + [h for _, hits in found.pieces for h in hits]
+        return Run([passage(h.chunk) for h in found.hits], seconds, answer, cited_in(answer, found.hits + apart))
 
     def collection(self) -> list[Passage]:
         """Every indexed chunk."""

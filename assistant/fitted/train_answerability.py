@@ -38,7 +38,7 @@ def row(assistant, item) -> np.ndarray | None:
         return None
     # The national passages found apart too, as Assistant.ask composes with them: without them a
     # scoped question's row described another answer than the one it is asked to judge.
-    parts, evidence = assistant.assess(found.resolved, found.hits, found.scope, found.national)
+    parts, evidence = assistant.assess(found.resolved, found.hits, found.scope, found.national, found.pieces)
     return evidence.features[0] if parts else None
 
 
