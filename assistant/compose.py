@@ -69,7 +69,8 @@ def compose(hits: list[Hit], ctx, model, question: str, scope: str | None,
     for piece in pieces[1:] if len(pieces) > 1 else []:
         hits3, per3, probs3 = top[:3], per_hit[:3], probs[:3]
         found, piece_ctx = (own or {}).get(piece, ([], None))
-        found = [h for h in found if h.chunk.chunk_id not in {x.chunk.chunk_id for x in hits3}]
+        shown = {h.chunk.chunk_id for h in hits3}
+        found = [h for h in found if h.chunk.chunk_id not in shown]
         if found:  # the passages a search on this part alone found, their sentences scored for this part
             sentences = [candidate_sentences(h.chunk) for h in found]
             hits3, per3 = hits3 + found, per3 + sentences
