@@ -41,20 +41,54 @@ class ComposeSettings:
     second_part: float = 0.5  # a later passage's sentence answers an uncovered part above this
 
 
-def compose(hits: list[Hit], ctx, model, question: str, scope: str | None,
-            settings: ComposeSettings | None = None, national: list[Hit] | None = None,
-            own: dict | None = None) -> list[Part]:
-    """The parts of an extractive answer: the best run of the best passage, and what else the
-    question needs (its second part; the asked region's own arrangement next to the national rule)."""
-    from assistant.qtype import parts as question_parts
+@dataclass
+class Draft:
+    """The main parts of an answer and the scored sentences of the passages they came from. The later
+    parts of a two-part question are added from these twice: once for the decision to answer, and once
+    more with the passages each part's own search found (service.Assistant.assess)."""
 
+    parts: list[Part]
+    hits: list[Hit]
+    per_hit: list[list[Sentence]]
+    probs: list[list[float]]
+    model: object
+    settings: ComposeSettings
+    scope: str | None
+
+    def answer(self, question: str, own: dict | None = None) -> list[Part]:
+        """The main parts plus a part for each later piece of the question they leave open; `own` maps
+        a piece to (the passages its own search found, its SentenceContext)."""
+        from assistant.qtype import parts as question_parts
+
+        parts = list(self.parts)
+        # The other parts of a two-part question last: what both scopes' runs already say is not repeated.
+        for piece in question_parts(question)[1:]:
+            hits3, per3, probs3 = self.hits[:3], self.per_hit[:3], self.probs[:3]
+            found, piece_ctx = (own or {}).get(piece, ([], None))
+            shown = {h.chunk.chunk_id for h in hits3}
+            found = [h for h in found if h.chunk.chunk_id not in shown]
+            if found:  # the passages a search on this part alone found, their sentences scored for this part
+                sentences = [candidate_sentences(h.chunk) for h in found]
+                hits3, per3 = hits3 + found, per3 + sentences
+                probs3 = probs3 + _probabilities(found, sentences, piece_ctx, self.model)
+            more = _part_for(piece, hits3, per3, probs3, parts, self.settings, self.scope)
+            if more:
+                parts.append(more)
+        return parts
+
+
+def compose(hits: list[Hit], ctx, model, scope: str | None, settings: ComposeSettings | None = None,
+            national: list[Hit] | None = None) -> Draft | None:
+    """The main parts of an extractive answer: the best run of the best passage and, with a region
+    asked or named, that region's own arrangement next to the national rule; None without a run.
+    `Draft.answer` adds what the question's later parts need."""
     settings = settings or ComposeSettings()
     top = hits[:5]
     per_hit = [candidate_sentences(h.chunk) for h in top]
     probs = _probabilities(top, per_hit, ctx, model)
     chosen = _main_run(top[0], per_hit[0], probs[0], ctx, settings) if per_hit and per_hit[0] else []
     if not chosen:
-        return []
+        return None
     parts = [Part(top[0], run) for run in chosen]
     if scope and scope != "national":
         seen = {h.chunk.chunk_id for h in top}
@@ -64,21 +98,7 @@ def compose(hits: list[Hit], ctx, model, question: str, scope: str | None,
             top, per_hit = top + extra, per_hit + more
             probs = probs + _probabilities(extra, more, ctx, model)
         parts = _both_scopes(parts, top, per_hit, probs, ctx, scope, settings)
-    # The other parts of a two-part question last: what both scopes' runs already say is not repeated.
-    pieces = question_parts(question)
-    for piece in pieces[1:] if len(pieces) > 1 else []:
-        hits3, per3, probs3 = top[:3], per_hit[:3], probs[:3]
-        found, piece_ctx = (own or {}).get(piece, ([], None))
-        shown = {h.chunk.chunk_id for h in hits3}
-        found = [h for h in found if h.chunk.chunk_id not in shown]
-        if found:  # the passages a search on this part alone found, their sentences scored for this part
-            sentences = [candidate_sentences(h.chunk) for h in found]
-            hits3, per3 = hits3 + found, per3 + sentences
-            probs3 = probs3 + _probabilities(found, sentences, piece_ctx, model)
-        more = _part_for(piece, hits3, per3, probs3, parts, settings, scope)
-        if more:
-            parts.append(more)
-    return parts
+    return Draft(parts, top, per_hit, probs, model, settings, scope)
 
 
 def _both_scopes(parts: list[Part], hits, per_hit, probs, ctx, scope: str, settings: ComposeSettings) -> list[Part]:
