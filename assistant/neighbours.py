@@ -8,6 +8,13 @@ earlier answerable questions found their answer is one for the ranker (assistant
 passage that answered a question much like this one is likelier to answer it again, and so is
 the sentence that stated its key fact (assistant/sentences.py).
 
+Where an earlier question found its answer counts only for questions about the same place: one that
+named Drenthe was answered by the AMRD's own arrangements, which are not the answer to the same
+question asked without a place (a Drenthe-named dev question once outvoted the AMRD section with the
+legal 10 weeks for the PIP). Whether it was answered at all counts for every question: a city's own
+budget is missing from the sources whichever city is named. The places come from neighbours.json
+(`train_neighbours` records them); a file without them lets every earlier question vote everywhere.
+
 Built by `python -m assistant.fitted.train_neighbours` from dev only; the training scripts hide a
 question and its near-copies from itself (`hidden`), as the test split's near-copies of dev
 questions were removed when dev grew.
@@ -38,10 +45,12 @@ class Neighbours:
     near: dict[str, list[str]] = field(default_factory=dict)  # id -> ids of its near-copies
     answered_in: dict[str, list[str]] = field(default_factory=dict)  # id -> chunk ids holding its answer
     facts_in: dict[str, list] = field(default_factory=dict)  # id -> [chunk id, start] of its key-fact sentences
+    scopes: dict[str, str] = field(default_factory=dict)  # id -> the place it named (or its scope), if any
     hidden: frozenset[int] = frozenset()  # rows left out while a training script scores a dev question
 
     def __post_init__(self) -> None:
         self._row = {q: i for i, q in enumerate(self.ids)}
+        self._scope_of = np.asarray([self.scopes.get(q, "") for q in self.ids])
 
     def similarities(self, vector: np.ndarray) -> np.ndarray:
         """Similarity of the question to every earlier one (-inf for hidden ones)."""
@@ -60,7 +69,17 @@ class Neighbours:
 
     def nearest(self, vector: np.ndarray, k: int = K) -> list[tuple[int, float]]:
         """The k nearest earlier questions, nearest first: (row, share of their summed similarity)."""
+        return self._top(self.similarities(vector), k)
+
+    def voters(self, vector: np.ndarray, scope: str | None, k: int = K) -> list[tuple[int, float]]:
+        """The k nearest earlier questions that may vote on where a question with `scope` is answered:
+        one about a place votes only for questions about that place."""
         sims = self.similarities(vector)
+        sims[(self._scope_of != "") & (self._scope_of != (scope or ""))] = -np.inf
+        return self._top(sims, k)
+
+    @staticmethod
+    def _top(sims: np.ndarray, k: int) -> list[tuple[int, float]]:
         rows = np.argpartition(-sims, k)[:k]
         rows = rows[np.argsort(-sims[rows], kind="stable")]
         weights = [max(0.0, float(sims[j])) for j in rows]
@@ -72,11 +91,11 @@ class Neighbours:
         rows = [j for j, _ in self.nearest(vector, k)]
         return float(1.0 - self.answerable[rows].mean())
 
-    def sentence_votes(self, vector: np.ndarray, k: int = K) -> dict[tuple[str, int], float]:
+    def sentence_votes(self, vector: np.ndarray, scope: str | None, k: int = K) -> dict[tuple[str, int], float]:
         """Per (chunk id, sentence start): the similarity-weighted share of the k nearest earlier
-        questions whose key fact that sentence stated."""
+        questions whose key fact that sentence stated (those that may vote for `scope`)."""
         votes: dict[tuple[str, int], float] = {}
-        for j, w in self.nearest(vector, k):
+        for j, w in self.voters(vector, scope, k):
             for cid, start in self.facts_in.get(self.ids[j], []):
                 votes[(cid, start)] = votes.get((cid, start), 0.0) + w
         return votes
@@ -117,4 +136,4 @@ def load_neighbours() -> Neighbours | None:
         answerable = data["answerable"].astype(np.float32)
     meta = json.loads((FITTED / "neighbours.json").read_text(encoding="utf-8"))
     return Neighbours(vectors, answerable, meta["ids"], meta.get("near", {}), meta.get("answered_in", {}),
-                      meta.get("facts_in", {}))
+                      meta.get("facts_in", {}), meta.get("scopes", {}))

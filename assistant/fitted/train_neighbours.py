@@ -4,7 +4,7 @@
 
 Only eval/golden.jsonl (dev) is read. Each question is embedded as the assistant would search it
 (follow-ups resolved against their history), with the chunks that hold its evidence and the
-sentences that state its key facts. Near-copies inside dev (text similarity > 0.75, the
+sentences that state its key facts, and the place it names. Near-copies inside dev (text similarity > 0.75, the
 rule that removed test questions' near-copies from dev) are recorded, so that a training script
 scoring one dev question does not see its copy either.
 """
@@ -40,7 +40,10 @@ def main() -> None:
     started = time.time()
     retriever = load_retriever(get_settings(), ranker=False)
     items, dev_hash = dev_items()
-    vectors = np.vstack([retriever.query_vector(plan(i.question, i.history, i.scope)[0]) for i in items])
+    planned = [plan(i.question, i.history, i.scope) for i in items]
+    vectors = np.vstack([retriever.query_vector(resolved) for resolved, _ in planned])
+    # The place a question named (or its scope): where it was answered counts only for that place.
+    scopes = {i.id: scope for i, (_, scope) in zip(items, planned) if scope not in (None, "national")}
     from eval.golden import NEAR_COPY, near_copy, norm
 
     answered_in = {i.id: [c.chunk_id for c in retriever.data.chunks if any(ev in norm(c.text) for ev in i.evidences)]
@@ -58,7 +61,7 @@ def main() -> None:
             "fitted_on": {"split": "dev", "file": "eval/golden.jsonl", "sha256": dev_hash, "questions": len(items),
                           "date": time.strftime("%Y-%m-%d")},
             "near_threshold": NEAR_COPY, "ids": [i.id for i in items], "near": near, "answered_in": answered_in,
-            "facts_in": facts_in}
+            "facts_in": facts_in, "scopes": scopes}
     (OUT / "neighbours.json").write_text(json.dumps(meta, ensure_ascii=False) + "\n", encoding="utf-8")
     print(f"{len(items)} questions, {sum(len(v) for v in near.values()) // 2} near-copy pairs; "
           f"wrote {OUT / 'neighbours.npz'} in {time.time() - started:.0f} s", file=sys.stderr)
