@@ -285,6 +285,8 @@ def _place_tokens(scope: str) -> set[str]:
 
 def render(parts: list[Part]) -> tuple[str, list[Citation]]:
     """Answer text with [n] markers, and the citations in marker order."""
+    from assistant.qtype import direct_answer
+
     lines, citations = [], []
     national_first = sorted(parts, key=lambda p: p.hit.chunk.scope != "national") if _mixed(parts) else parts
     # Regional or municipal text always carries its label, so it never reads as the national rule.
@@ -292,6 +294,11 @@ def render(parts: list[Part]) -> tuple[str, list[Citation]]:
     for n, part in enumerate(national_first, start=1):
         chunk = part.hit.chunk
         text = readable(part.quote)
+        # A quote opening with "Ja," or "Nee," answers its own entry's question, which may not be the
+        # one asked ("Nee, op dit moment niet." from a sibling entry for "hoeveel uur opvang …?"):
+        # the reader sees what the yes or no is to.
+        if chunk.question and direct_answer(part.quote):
+            text = f'Op de vraag "{readable(chunk.question)}" antwoordt de bron: {text}'
         if labelled:
             text = f"{scope_label(chunk.scope)}: {text}"
         lines.append(f"{text} [{n}]")

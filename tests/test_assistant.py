@@ -233,6 +233,31 @@ def test_link_and_footnote_leftovers_are_not_shown_but_the_quote_keeps_them(assi
     assert quoted, "none of these answers quoted a passage with link leftovers: the test checks nothing"
 
 
+def test_a_yes_or_no_quote_shows_the_question_it_answers(assistant):
+    # "Nee, op dit moment niet." from a Q&A entry answers that entry's question, which may not be the
+    # one asked; the answer says which question the yes or no is to. Other quotes are shown as they are.
+    from assistant.compose import Part, readable, render
+    from assistant.qtype import direct_answer
+    from assistant.sentences import candidate_sentences
+    from inburgering.models import Hit
+
+    direct, plain = None, None
+    for chunk in assistant.retriever.data.chunks:
+        if not chunk.question:
+            continue
+        for s in candidate_sentences(chunk):
+            if direct_answer(s.text) and direct is None:
+                direct = Part(Hit(chunk, 1.0), [s])
+            elif not direct_answer(s.text) and plain is None and s.text.split()[0].isalpha():
+                plain = Part(Hit(chunk, 1.0), [s])
+    assert direct is not None and plain is not None
+    text, citations = render([direct])
+    assert text.startswith(f'Op de vraag "{readable(direct.hit.chunk.question)}" antwoordt de bron: ')
+    assert readable(direct.quote) in text and citations[0].quote == direct.quote
+    text, _ = render([plain])
+    assert text.startswith(readable(plain.quote)) and "Op de vraag" not in text
+
+
 def test_a_drenthe_municipality_outside_the_amrd_gets_no_amrd_arrangement(assistant):
     # The AMRD framework places Assen in the region Groningen (and lists its own six municipalities).
     # Its passages do not answer, nor come up as the nearest topics of a refusal.
