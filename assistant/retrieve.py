@@ -250,15 +250,17 @@ class Retriever:
                  scope: str | None) -> np.ndarray:
         """Feature rows of the candidate chunks (see assistant/features.py)."""
         from assistant.features import candidate_features
+        from assistant.qtype import parts as question_parts
 
         qv = self.query_vector(query)
         passage = self._passage_vectors @ qv
         return candidate_features(cands, self.data.chunks, self.profiles, self.query_view(query, scope), dense,
                                   passage, bm25, fused, self._stale, self.sentence_best(query),
-                                  self.title_similarity(qv), self.asked_before(qv, cands, scope))
+                                  self.title_similarity(qv),
+                                  self.asked_before(qv, cands, scope, two_part=len(question_parts(query)) > 1))
 
     def asked_before(self, qv: np.ndarray, cands: np.ndarray, scope: str | None,
-                     any_place: bool = False) -> tuple[np.ndarray, np.ndarray]:
+                     any_place: bool = False, two_part: bool = False) -> tuple[np.ndarray, np.ndarray]:
         """Per candidate: the similarity-weighted share of the nearest earlier questions it answered,
         and whether it answered the nearest one. For ranking only earlier questions that may vote for
         `scope` count (assistant/neighbours.py); `any_place` counts all of them."""
@@ -266,7 +268,7 @@ class Retriever:
         first = np.zeros(len(cands), dtype=np.float32)
         if self.neighbours is None:
             return vote, first
-        nearest = dict(self.neighbours.nearest(qv) if any_place else self.neighbours.voters(qv, scope))
+        nearest = dict(self.neighbours.nearest(qv) if any_place else self.neighbours.voters(qv, scope, two_part))
         top = next(iter(nearest))
         for n, i in enumerate(cands):
             rows = [r for r in self._asked_rows[i] if r in nearest]

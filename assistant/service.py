@@ -130,7 +130,8 @@ class Assistant:
     def sentence_context(self, resolved: str, view) -> SentenceContext:
         """What sentence scoring needs of the question (`view`: the retriever's query_view of it)."""
         r = self.retriever
-        asked = r.neighbours.sentence_votes(r.query_vector(resolved), view.scope) if r.neighbours is not None else None
+        asked = (r.neighbours.sentence_votes(r.query_vector(resolved), view.scope, len(question_parts(resolved)) > 1)
+                 if r.neighbours is not None else None)
         return SentenceContext(view.weights, set(view.types), r.sentence_similarities(resolved),
                                r.sentence_rows, asked)
 
