@@ -15,15 +15,17 @@ legal 10 weeks for the PIP). Whether it was answered at all counts for every que
 budget is missing from the sources whichever city is named. The places come from neighbours.json
 (`train_neighbours` records them); a file without them lets every earlier question vote everywhere.
 
-An earlier two-part question votes on where the answer is as a whole for a new two-part question, and
-with each part apart for a one-part question (or one part of a two-part one): "hoeveel uur … in totaal,
-en mag ik de uren maatschappelijke begeleiding meetellen?" has one row per part, each with the passages
-and sentences of its own evidence, so a plain "hoeveel uur participatie in de Z-route?" does not
-inherit the passage of its second part (voting whole, that question once outvoted the 800-hour entry
-with one that states no number). Voting by parts for every question lost two-part questions their
-second passage (cross-fitted 1305 dev: hit@1 0.800 -> 0.784, both cited 77 -> 71 of 138); like with
-like kept them (0.798, 77). Whether it was answered is asked of the whole question. Part rows have
-ids "<question id>#<part number>".
+An earlier two-part question votes on where the answer is as a whole for a new question answered
+from several passages (two parts, or a place named: the region's arrangement next to the national
+rule), and with each part apart otherwise: "hoeveel uur … in totaal, en mag ik de uren
+maatschappelijke begeleiding meetellen?" has one row per part, each with the passages and sentences
+of its own evidence, so a plain "hoeveel uur participatie in de Z-route?" does not inherit the
+passage of its second part (voting whole, that question once outvoted the 800-hour entry with one
+that states no number). Voting by parts for every question lost two-part questions their second
+passage (cross-fitted 1305 dev: both cited 77 -> 71 of 138); by parts for every one-part question
+lost a Drenthe question the AMRD's own split, which eleven two-part national-and-Drenthe questions
+had found (docs/measurements/2026-11-29-session9-dev.md). Whether it was answered is asked of the
+whole question. Part rows have ids "<question id>#<part number>".
 
 Built by `python -m assistant.fitted.train_neighbours` from dev only; the training scripts hide a
 question and its near-copies from itself (`hidden`), as the test split's near-copies of dev
@@ -90,12 +92,13 @@ class Neighbours:
         sims[self._part] = -np.inf
         return self._top(sims, k)
 
-    def voters(self, vector: np.ndarray, scope: str | None, two_part: bool = False, k: int = K) -> list[tuple[int, float]]:
+    def voters(self, vector: np.ndarray, scope: str | None, whole: bool = False, k: int = K) -> list[tuple[int, float]]:
         """The k nearest earlier questions that may vote on where a question with `scope` is answered:
         one about a place votes only for questions about that place; an earlier two-part question votes
-        whole for a two-part question and by its parts for a one-part question (or part)."""
+        whole for a question answered from several passages (`whole`, see `votes_whole`) and by its
+        parts otherwise."""
         sims = self.similarities(vector)
-        sims[self._part if two_part else self._split] = -np.inf
+        sims[self._part if whole else self._split] = -np.inf
         sims[(self._scope_of != "") & (self._scope_of != (scope or ""))] = -np.inf
         return self._top(sims, k)
 
@@ -112,12 +115,12 @@ class Neighbours:
         rows = [j for j, _ in self.nearest(vector, k)]
         return float(1.0 - self.answerable[rows].mean())
 
-    def sentence_votes(self, vector: np.ndarray, scope: str | None, two_part: bool = False,
+    def sentence_votes(self, vector: np.ndarray, scope: str | None, whole: bool = False,
                        k: int = K) -> dict[tuple[str, int], float]:
         """Per (chunk id, sentence start): the similarity-weighted share of the k nearest earlier
         questions whose key fact that sentence stated (those that may vote for `scope`)."""
         votes: dict[tuple[str, int], float] = {}
-        for j, w in self.voters(vector, scope, two_part, k):
+        for j, w in self.voters(vector, scope, whole, k):
             for cid, start in self.facts_in.get(self.ids[j], []):
                 votes[(cid, start)] = votes.get((cid, start), 0.0) + w
         return votes
@@ -130,6 +133,15 @@ class Neighbours:
         """The rows of these questions and of their near-copies."""
         ids = [item_ids] if isinstance(item_ids, str) else list(item_ids or [])
         return frozenset(r for i in ids for q in (i, *self.near.get(i, [])) for r in self._rows.get(q, ()))
+
+
+def votes_whole(question: str, scope: str | None) -> bool:
+    """Whether earlier two-part questions vote whole for this question: it is answered from several
+    passages, because it has two parts or names a place (the region's arrangement next to the national
+    rule, assistant/compose.py)."""
+    from assistant.qtype import parts
+
+    return scope not in (None, "national") or len(parts(question)) > 1
 
 
 @contextmanager

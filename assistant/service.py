@@ -19,6 +19,7 @@ from assistant.conversation import is_follow_up, outside_region, place_scope, re
 from assistant.coverage import CoverageJudge
 from assistant.filters import AsOfFilter, as_of_warnings
 from assistant.labels import UNCERTAIN_NOTICE, dutch_date, place_name, staleness_warnings
+from assistant.neighbours import votes_whole
 from assistant.qtype import parts as question_parts
 from assistant.referral import best_referral, vraagbaak_rows
 from assistant.rank import check_features, load_model
@@ -130,7 +131,7 @@ class Assistant:
     def sentence_context(self, resolved: str, view) -> SentenceContext:
         """What sentence scoring needs of the question (`view`: the retriever's query_view of it)."""
         r = self.retriever
-        asked = (r.neighbours.sentence_votes(r.query_vector(resolved), view.scope, len(question_parts(resolved)) > 1)
+        asked = (r.neighbours.sentence_votes(r.query_vector(resolved), view.scope, votes_whole(resolved, view.scope))
                  if r.neighbours is not None else None)
         return SentenceContext(view.weights, set(view.types), r.sentence_similarities(resolved),
                                r.sentence_rows, asked)

@@ -139,11 +139,11 @@ def test_an_earlier_question_about_a_place_votes_only_for_questions_about_that_p
     assert first_any[0] == 1.0  # answerability's "did this passage answer them" counts every place
 
 
-def test_an_earlier_two_part_question_votes_by_its_parts_for_a_one_part_question(assistant):
+def test_an_earlier_two_part_question_votes_by_its_parts_for_a_question_answered_from_one_passage(assistant):
     # A two-part dev question voting whole gave the passage of its second part to new questions like
     # its first part ("hoeveel uur participatie in de Z-route?" got the entry on which hours count).
-    # For a one-part question its parts vote apart, each for its own evidence; for a two-part question
-    # it votes whole; whether it was answered is asked of the whole.
+    # For a question answered from one passage its parts vote apart, each for its own evidence; for one
+    # answered from several it votes whole; whether it was answered is asked of the whole.
     from assistant.fitted.train_neighbours import part_rows
     from assistant.neighbours import Neighbours
     from assistant.service import plan
@@ -194,8 +194,15 @@ def test_an_earlier_two_part_question_votes_by_its_parts_for_a_one_part_question
     assert (after < before).all()  # the second part's passage lost the first part's vote
     # Whether it was answered is asked of whole questions: no part is among the nearest.
     assert all("#" not in n.ids[j] for j, _ in n.nearest(vector1))
-    # A two-part question meets earlier two-part questions whole: both their passages are its answer.
+    # A question answered from several passages meets earlier two-part questions whole: two parts, or
+    # a place named (the region's own arrangement next to the national rule).
+    from assistant.neighbours import votes_whole
+
+    assert votes_whole("hoeveel uur taal zit erin en wie betaalt dat?", None)
+    assert votes_whole("hoe verdelen de inburgeraars zich over de leerroutes in drenthe?", "regio:amrd")
+    assert not votes_whole("hoeveel uur moet iemand in de z-route aan participatie doen?", None)
+    assert not votes_whole("hoeveel uur moet iemand in de z-route aan participatie doen?", "national")
     whole_vector = n.vectors[row_of(n, item)]
-    assert row_of(n, item) in dict(n.voters(whole_vector, None, two_part=True))
-    assert all("#" not in n.ids[j] for j, _ in n.voters(whole_vector, None, two_part=True))
+    assert row_of(n, item) in dict(n.voters(whole_vector, None, whole=True))
+    assert all("#" not in n.ids[j] for j, _ in n.voters(whole_vector, None, whole=True))
     assert {row_of(n, item), row_of(n, row1), row_of(n, f"{item}#2")} <= n.rows_of(item)  # hidden together
