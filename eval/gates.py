@@ -12,8 +12,14 @@ from dataclasses import asdict, dataclass
 class Gates:
     """Minimum quality on the test split."""
 
-    # On the test split (eval/golden_test.jsonl), a few questions under what the assistant measured
-    # there on 2026-11-29, seventh session (two-part questions split more widely, each later part
+    # On the test split (eval/golden_test.jsonl), a question or two under what the assistant measured
+    # there on 2026-11-29, ninth session (dev grown to 1305 questions, every model refitted; earlier
+    # two-part questions vote by their parts for a question answered from one passage; chosen on
+    # cross-fitted dev, where it was level): hit@1 0.832, hit@5 0.940, MRR@10 0.885, key facts 0.671
+    # (112 of 167), refused 0.764 / declined 0.875, answerable refused 0.030 (5) / uncertain 0.054 (9),
+    # both cited 9 of 14. Floors raised: key facts 0.64 -> 0.66, refused 0.70 -> 0.75, both cited
+    # 0.48 -> 0.57, MRR 0.87 -> 0.88; uncertain at most 0.08 -> 0.06.
+    # Seventh session (two-part questions split more widely, each later part
     # searched on its own; chosen on cross-fitted dev: key facts 0.636 -> 0.646, both cited 58 -> 60 of
     # 109, declined 0.908 -> 0.904): hit@1 0.832, hit@5 0.940, MRR@10 0.881, key facts 0.653, refused
     # 0.722 / declined 0.875, answerable refused 0.024 / uncertain 0.066, both cited 7 of 14. One floor
@@ -41,13 +47,13 @@ class Gates:
     # unanswerable refused 0.333, answerable refused 0.168.
     min_hit_at_1: float = 0.82
     min_hit_at_5: float = 0.92  # in-scope questions with a relevant passage in the top 5
-    min_mrr_at_10: float = 0.87
-    min_must_contain: float = 0.64  # answers stating every key fact
-    min_refusal_recall: float = 0.70  # out-of-scope questions the assistant refuses
+    min_mrr_at_10: float = 0.88
+    min_must_contain: float = 0.66  # answers stating every key fact
+    min_refusal_recall: float = 0.75  # out-of-scope questions the assistant refuses
     min_declined_rate: float = 0.87  # out-of-scope questions refused or marked "uncertain"
     max_false_refusal_rate: float = 0.03  # in-scope questions the assistant wrongly refuses
-    max_uncertain_rate: float = 0.08  # in-scope questions marked "uncertain"
-    min_both_cited: float = 0.48  # national-plus-regional questions citing both sources
+    max_uncertain_rate: float = 0.06  # in-scope questions marked "uncertain"
+    min_both_cited: float = 0.57  # national-plus-regional questions citing both sources
     max_invalid_citation_answers: int = 0  # answers with any citation that fails verification
 
 
