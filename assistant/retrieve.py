@@ -266,7 +266,8 @@ class Retriever:
                      any_place: bool = False, whole: bool = False) -> tuple[np.ndarray, np.ndarray]:
         """Per candidate: the similarity-weighted share of the nearest earlier questions it answered,
         and whether it answered the nearest one. For ranking only earlier questions that may vote for
-        `scope` count (assistant/neighbours.py); `any_place` counts all of them."""
+        `scope` count, two-part ones by their parts unless `whole` (assistant/neighbours.py);
+        `any_place` counts all of them, whole."""
         vote = np.zeros(len(cands), dtype=np.float32)
         first = np.zeros(len(cands), dtype=np.float32)
         if self.neighbours is None:
