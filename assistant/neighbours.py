@@ -67,9 +67,8 @@ class Neighbours:
         for i, q in enumerate(question):
             self._rows.setdefault(q, []).append(i)
         self._scope_of = np.asarray([self.scopes.get(q, "") for q in question])
-        split = {q for q, row in zip(question, self.ids) if q != row}
         self._part = np.asarray([q != row for q, row in zip(question, self.ids)], dtype=bool)
-        self._split = np.asarray([row in split for row in self.ids], dtype=bool)  # whole rows voting as parts
+        self._split = np.asarray([len(self._rows.get(row, ())) > 1 for row in self.ids], dtype=bool)  # whole rows with parts
 
     def similarities(self, vector: np.ndarray) -> np.ndarray:
         """Similarity of the question to every earlier one (-inf for hidden ones)."""
