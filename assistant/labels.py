@@ -42,6 +42,13 @@ def date_wording(update_date: str | None, version_date: str | None) -> str:
     return "Geen eigen datum"
 
 
+def currency_line(citations) -> str:
+    """The dates of the cited passages as one answer line, for a question that asks how current the
+    information is; in date_wording's words, so every channel says the same."""
+    words = [date_wording(c.update_date, c.version_date).replace("; ", ", ") for c in citations]
+    return "Hoe actueel: " + "; ".join(f"[{c.n}] {w[:1].lower()}{w[1:]}" for c, w in zip(citations, words)) + "."
+
+
 def scope_label(scope: str) -> str:
     """How an answer names where a source applies."""
     if scope.startswith("regio:"):

@@ -72,6 +72,18 @@ def leans_back(sentence: str) -> bool:
     return bool(_CONNECTIVE.match(sentence.strip()))
 
 
+# "hoe actueel is die info?", "van wanneer is dat antwoord?", "is dat nog actueel?": the date of the passage
+# itself is asked. The citation carries it, but a quote never says it.
+_CURRENCY = re.compile(r"\b(hoe actueel|nog actueel|actueel is|van wanneer (?:is|dateert)|hoe recent|laatst bijgewerkt|"
+                       r"wanneer is (?:dit|dat|die|het|de) ?(?:info\w*|antwoord|tekst)? ?(?:voor het laatst )?"
+                       r"(?:bijgewerkt|aangepast|gewijzigd))\b")
+
+
+def asks_currency(question: str) -> bool:
+    """The question asks how current the information is (the passage's own date)."""
+    return bool(_CURRENCY.search(fold(question)))
+
+
 def direct_answer(sentence: str) -> bool:
     """The sentence opens with a plain yes or no ("Nee, …", "Ja, mits …")."""
     return bool(re.match(r"^\W*(ja|nee|neen)\b", fold(sentence).strip()))

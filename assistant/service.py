@@ -18,8 +18,9 @@ from assistant.compose import ComposeSettings, citation, compose, render
 from assistant.conversation import is_follow_up, outside_region, place_scope, resolve, strip_redactions
 from assistant.coverage import CoverageJudge
 from assistant.filters import AsOfFilter, as_of_warnings
-from assistant.labels import UNCERTAIN_NOTICE, dutch_date, place_name, staleness_warnings
+from assistant.labels import UNCERTAIN_NOTICE, currency_line, dutch_date, place_name, staleness_warnings
 from assistant.neighbours import votes_whole
+from assistant.qtype import asks_currency
 from assistant.qtype import parts as question_parts
 from assistant.referral import best_referral, vraagbaak_rows
 from assistant.rank import check_features, load_model
@@ -157,6 +158,9 @@ class Assistant:
         # Only a confident answer is rewritten: an "uncertain" one stays the labelled passage.
         if (mode or self.settings.mode) == "llm" and answer.status == "answer":
             self._generate(answer, resolved, hits)
+        # "hoe actueel is die info?": the cited passages' dates in words, as the answer finally cites them.
+        if not answer.refused and answer.citations and (asks_currency(question) or asks_currency(resolved)):
+            answer.answer = f"{answer.answer}\n\n{currency_line(answer.citations)}"
         answer.latency_ms = int((time.perf_counter() - started) * 1000)
         return answer
 

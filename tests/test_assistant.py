@@ -193,6 +193,23 @@ def test_answers_never_open_with_a_pointing_word_or_stop_at_a_colon(assistant):
             assert not c.quote.rstrip().endswith(":"), (q, c.quote[-60:])
 
 
+def test_a_question_how_current_the_information_is_gets_the_date_of_its_passages(assistant):
+    from assistant.labels import dutch_date
+    from assistant.qtype import asks_currency
+
+    assert asks_currency("hoe actueel is die info?") and asks_currency("van wanneer is dat antwoord?")
+    assert asks_currency("is dat nog actueel?") and not asks_currency("wanneer is de brede intake?")
+    question = "klopt het nog dat voor naturalisatie A2 genoeg is na de z-route?"
+    answer = assistant.ask(f"{question} hoe actueel is die info?")
+    assert answer.status == "answer" and answer.citations
+    first = answer.citations[0]
+    assert first.update_date, "the naturalisatie entry carries its own update date"
+    last = answer.answer.split("\n\n")[-1]
+    assert last.startswith("Hoe actueel: [1] bijgewerkt op ") and dutch_date(first.update_date) in last
+    assert last.count("[") == len(answer.citations)  # every cited passage's date, none other
+    assert "Hoe actueel" not in assistant.ask(question).answer
+
+
 def test_near_domain_fee_question_is_not_answered_plainly(assistant):
     answer = assistant.ask("hoeveel euro is de boete van duo als mijn klant de termijn niet haalt?")
     assert answer.status in ("refused", "uncertain")
