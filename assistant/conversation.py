@@ -143,8 +143,12 @@ OUTSIDE_AMRD = {"assen": ("Assen", "de regio Groningen"), "meppel": ("Meppel", "
 
 
 def _names(folded: str, name: str) -> bool:
-    """Whether a folded question names a place as whole words ("emmen", not part of another word)."""
-    return re.search(rf"(?<![a-z]){re.escape(name)}(?![a-z])", folded) is not None
+    """Whether a folded question names a place as whole words ("emmen", not part of another word).
+    Its words may be written apart, hyphenated or together: "shertogenbosch", "denbosch", "de-wolden",
+    "borger odoorn" name the place as surely as the spelling in PLACES does."""
+    words = [w for w in re.split(r"[\s'-]+", name) if w]
+    spelled = r"[\s'-]?".join(re.escape(w) for w in words)
+    return re.search(rf"(?<![a-z]){spelled}(?![a-z])", folded) is not None
 
 
 def outside_region(question: str) -> list[tuple[str, str | None]]:

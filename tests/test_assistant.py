@@ -102,6 +102,10 @@ def test_follow_up_resolution_without_an_llm():
     assert not is_follow_up("zijn er regels voor het pip?")
     assert place_scope("geldt dat ook in Drenthe?") == "regio:amrd"
     assert place_scope("bij ons in Den Bosch") == "gemeente:s-hertogenbosch"
+    # A place written together, apart or hyphenated is still named; a word that only contains it is not.
+    assert place_scope("hoe doet shertogenbosch dat?") == place_scope("in denbosch") == "gemeente:s-hertogenbosch"
+    assert place_scope("klant in de-wolden") == place_scope("borger odoorn") == "regio:amrd"
+    assert place_scope("bosschenaar") is None and place_scope("bij de woldenaar") is None
 
 
 def test_follow_up_answers_use_the_earlier_turn(assistant):
