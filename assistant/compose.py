@@ -43,9 +43,10 @@ class ComposeSettings:
 
 @dataclass
 class Draft:
-    """The main parts of an answer and the scored sentences of the passages they came from. The later
-    parts of a two-part question are added from these twice: once for the decision to answer, and once
-    more with the passages each part's own search found (service.Assistant.assess)."""
+    """The main parts of an answer and the scored sentences of the passages they came from. The parts
+    of a two-part question the main parts leave open are added from these twice: once for the decision
+    to answer, and once more with the passages each later part's own search found
+    (service.Assistant.assess)."""
 
     parts: list[Part]
     hits: list[Hit]
@@ -56,13 +57,17 @@ class Draft:
     scope: str | None
 
     def answer(self, question: str, own: dict | None = None) -> list[Part]:
-        """The main parts plus a part for each later piece of the question they leave open; `own` maps
+        """The main parts plus a part for each piece of a two-part question they leave open; `own` maps
         a piece to (the passages its own search found, its SentenceContext)."""
         from assistant.qtype import parts as question_parts
 
         parts = list(self.parts)
-        # The other parts of a two-part question last: what both scopes' runs already say is not repeated.
-        for piece in question_parts(question)[1:]:
+        # Each part the runs leave open, the first too, gets a sentence of its own after them; what both
+        # scopes' runs already say is not repeated. The main run is chosen for the whole question and
+        # may answer only the second part ("… na indexatie in 2023, en welke trajectprijs
+        # vanaf 2026?" quoted the 2026 price alone; cross-fitted dev: key facts 0.648 -> 0.659).
+        pieces = question_parts(question)
+        for piece in pieces if len(pieces) > 1 else []:
             hits3, per3, probs3 = self.hits[:3], self.per_hit[:3], self.probs[:3]
             found, piece_ctx = (own or {}).get(piece, ([], None))
             shown = {h.chunk.chunk_id for h in hits3}

@@ -47,8 +47,12 @@ _STATES = {
     "how": r"(\b(eerst|daarna|vervolgens|stap|aanvragen|aanmelden|via|door)\b|:\s*$|^\s*[-•·]\s)",
 }
 _STATE_RES = {k: re.compile(v) for k, v in _STATES.items()}
-_CONNECTIVE = re.compile(r"^\W*(en|maar|want|daarom|daarmee|hiermee|dit|deze|dat|hierbij|hiervoor|hierdoor|daarnaast|daarbij|daardoor|dus|"
-                         r"ook|bovendien|tevens|echter|wel|verder|zij|hij|ze|die)\b", re.IGNORECASE)
+# Pointing words: connectives, demonstratives, pronouns, and the pronominal adverbs as a group ("Daarin
+# geven zij ook aan …", "Hiervoor", "Daarop"): each refers to what came before. "Hieronder"/"hierna"
+# point ahead, to a list the run keeps anyway.
+_CONNECTIVE = re.compile(r"^\W*(en|maar|want|dit|deze|dat|dus|ook|bovendien|tevens|echter|wel|verder|zij|hij|ze|die|"
+                         r"daar(?:aan|bij|door|in|mee|na|naast|om|op|over|toe|uit|van|voor|entegen)|"
+                         r"hier(?:aan|bij|door|in|mee|op|over|toe|uit|van|voor))\b", re.IGNORECASE)
 
 
 def asked_types(question: str) -> set[str]:

@@ -174,6 +174,10 @@ def test_question_types_and_fact_kinds():
     assert "duration" in states("Dat duurt zes maanden.") and not states("Zie hiervoor de website.") & {"amount"}
     assert direct_answer("Nee, dat mag niet.") and not direct_answer("Neem contact op met DUO.")
     assert leans_back("Daarom kiest de regio voor 40%.") and not leans_back("De regio kiest voor 40%.")
+    # The pronominal adverbs point back as a group, not only the few once listed.
+    assert all(leans_back(s) for s in ("Daarin geven zij ook aan hoe wordt betaald.", "Hiervoor is geld beschikbaar.",
+                                       "Daarop volgt een gesprek.", "Hiervan is sprake bij ontheffing."))
+    assert not leans_back("Daarnet") and not leans_back("Hieronder staan de thema's:")
     assert parts("hoeveel uur taal zit erin en wie betaalt dat?") == ["hoeveel uur taal zit erin", "wie betaalt dat?"]
     # The second question's word may come a few words after "en", or a verb with its subject, "als" or "zo niet".
     assert parts("binnen hoeveel werkdagen moeten de pip-gegevens naar duo en via welk portaal lever je die aan?") == [
@@ -195,6 +199,15 @@ def test_answers_never_open_with_a_pointing_word_or_stop_at_a_colon(assistant):
         for c in answer.citations:
             assert not leans_back(c.quote) or c.text.startswith(c.quote), (q, c.quote[:60])
             assert not c.quote.rstrip().endswith(":"), (q, c.quote[-60:])
+
+
+def test_each_part_of_a_two_part_question_is_answered_the_first_too(assistant):
+    # The main run, chosen for the whole question, quoted only the 2026 price; the first part (the
+    # 2023 amount) stands in the same passage and needs a sentence of its own.
+    answer = assistant.ask("met welk bedrag per traject rekende szw na indexatie in 2023, en welke trajectprijs "
+                           "krijgen gemeenten vanaf 2026 voor de onderwijsroute?")
+    assert answer.status == "answer"
+    assert "10.400" in answer.answer and "17.000" in answer.answer, answer.answer
 
 
 def test_a_question_how_current_the_information_is_gets_the_date_of_its_passages(assistant):
