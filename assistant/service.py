@@ -20,8 +20,7 @@ from assistant.coverage import CoverageJudge
 from assistant.filters import AsOfFilter, as_of_warnings
 from assistant.labels import UNCERTAIN_NOTICE, currency_line, dutch_date, place_name, staleness_warnings
 from assistant.neighbours import votes_whole
-from assistant.qtype import asks_currency
-from assistant.qtype import parts as question_parts
+from assistant.qtype import asks_currency, parts as question_parts
 from assistant.referral import best_referral, vraagbaak_rows
 from assistant.rank import check_features, load_model
 from assistant.retrieve import Retriever
