@@ -210,6 +210,19 @@ def test_each_part_of_a_two_part_question_is_answered_the_first_too(assistant):
     assert "10.400" in answer.answer and "17.000" in answer.answer, answer.answer
 
 
+def test_a_one_part_question_gets_the_sentence_that_states_its_fact_when_the_run_misses_it(assistant):
+    # The main run, the best window by probability mass, was about the handreiking or the toets in
+    # general; the sentence that answers (a date, a "kan niet") stood elsewhere in the top passages.
+    dated = assistant.ask("dateert de handreiking leerroutes van voor de invoering van de wet?")
+    assert dated.status == "answer"
+    assert "vóór de inwerkingtreding" in dated.answer and "1 januari 2022" in dated.answer, dated.answer
+    route = assistant.ask("klant is gezinsmigrant, leerbaarheidstoets wijst op de b1-route, mag ze toch kiezen "
+                          "voor de z-route?")
+    assert route.status == "answer"
+    assert "kan niet de Z-route gevolgd worden" in route.answer, route.answer
+    assert len(route.citations) == 2  # the run, then the sentence: each cited on its own
+
+
 def test_a_question_how_current_the_information_is_gets_the_date_of_its_passages(assistant):
     from assistant.labels import dutch_date
     from assistant.qtype import asks_currency
