@@ -13,7 +13,10 @@ class Gates:
     """Minimum quality on the test split."""
 
     # On the test split (eval/golden_test.jsonl), a question or two under what the assistant measured
-    # there on 2026-11-30, tenth session (every part of a two-part question answered, the first too;
+    # there on 2026-11-30, eleventh session (a one-part question checked like each part of a two-part
+    # one, chosen on cross-fitted dev: key facts 0.672 -> 0.697): key facts 0.695 (116 of 167), every
+    # other figure as in the tenth session below. Floor raised: key facts 0.67 -> 0.68.
+    # Tenth session (every part of a two-part question answered, the first too;
     # pointing words as a group; "hoe actueel?" answered with the dates; every model refitted, and
     # `choose` re-run, which picked a bagged tree blend for answerability on cross-fitted dev): hit@1
     # 0.844, hit@5 0.934, MRR@10 0.890, key facts 0.683 (114 of 167), refused 0.722 / declined 0.875,
@@ -58,7 +61,7 @@ class Gates:
     min_hit_at_1: float = 0.83
     min_hit_at_5: float = 0.92  # in-scope questions with a relevant passage in the top 5
     min_mrr_at_10: float = 0.88
-    min_must_contain: float = 0.67  # answers stating every key fact
+    min_must_contain: float = 0.68  # answers stating every key fact
     min_refusal_recall: float = 0.70  # out-of-scope questions the assistant refuses
     min_declined_rate: float = 0.87  # out-of-scope questions refused or marked "uncertain"
     max_false_refusal_rate: float = 0.02  # in-scope questions the assistant wrongly refuses
