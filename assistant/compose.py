@@ -260,13 +260,14 @@ def _part_for(piece: str, hits, per_hit, probs, parts: list[Part], settings: Com
     Drenthe het PVT regionaal op?"): that part is the region's own arrangement, which otherwise only
     came as the region's best run, chosen for the whole question rather than for this part."""
     from assistant.qtype import asked_types, states
+    from assistant.sentences import token_set  # memoised: this runs for every question, over three passages
 
     wanted = set(tokens(piece))
     kinds = asked_types(piece)
     used = {(p.hit.chunk.chunk_id, s.start) for p in parts for s in p.run}
     # Answered already when one quoted sentence holds most of its words and the kind of fact asked:
     # words spread over the whole answer (two scopes' runs say a lot) do not answer it.
-    if wanted and any(len(wanted & set(tokens(s.text))) >= 0.6 * len(wanted) and (not kinds or kinds & states(s.text))
+    if wanted and any(len(wanted & token_set(s.text)) >= 0.6 * len(wanted) and (not kinds or kinds & states(s.text))
                       for p in parts for s in p.run):
         return None
     best, best_score = None, settings.second_part
@@ -277,7 +278,7 @@ def _part_for(piece: str, hits, per_hit, probs, parts: list[Part], settings: Com
         for s, p in zip(sentences, ps):
             if (hit.chunk.chunk_id, s.start) in used:
                 continue
-            share = len(wanted & set(tokens(s.text))) / max(1, len(wanted))
+            share = len(wanted & token_set(s.text)) / max(1, len(wanted))
             score = 0.5 * p + share + (0.3 if kinds & states(s.text) else 0.0)
             if score > best_score:
                 best, best_score = Part(hit, [s]), score

@@ -63,7 +63,7 @@ class SentenceContext:
 
 
 @lru_cache(maxsize=16384)
-def _token_set(text: str) -> frozenset[str]:
+def token_set(text: str) -> frozenset[str]:
     """Keyword tokens of a sentence (memoised)."""
     return frozenset(tokens(text))
 
@@ -86,7 +86,7 @@ def sentence_features(hits: list, per_hit: list[list[Sentence]], ctx: SentenceCo
         lows = [w[2] for w in hit.windows]
         lo, hi = (min(lows), max(lows)) if lows else (0.0, 0.0)
         for s, sim in zip(sentences, sims):
-            toks = _token_set(s.text)
+            toks = token_set(s.text)
             found = sum(w for t, w in ctx.weights.items() if t in toks)
             wins = [x for a, b, x in hit.windows if a < s.end and s.start < b]
             kinds = states(s.text)
