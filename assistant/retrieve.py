@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import math
 from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import lru_cache
@@ -163,6 +164,19 @@ class Retriever:
         """The e5 query vector (memoised: search, features and the composer all need it)."""
         return self._query_vector(query)
 
+    def embed_queries(self, queries: list[str]) -> None:
+        """Embed the texts one question will search with at once: the longest here, the others on
+        their own threads. The engine releases the GIL, so a two-part question's second embedding
+        runs on the other core instead of after the first; the vectors are those embedded one by one
+        and land in the query_vector memo."""
+        todo = sorted(dict.fromkeys(q for q in queries if q), key=len, reverse=True)
+        if len(todo) < 2:
+            return
+        later = [_embed_pool().submit(self.query_vector, q) for q in todo[1:]]
+        self.query_vector(todo[0])
+        for future in later:
+            future.result()
+
     def prepare(self, query: str) -> str:
         """The query as the keyword retriever sees it: misspelt words get their corpus neighbour."""
         return self.typos.repair(query)
@@ -311,6 +325,12 @@ class Retriever:
         if not wa or not wb:
             return False
         return len(wa & wb) / len(wa | wb) > 0.9
+
+
+@lru_cache(maxsize=1)
+def _embed_pool() -> ThreadPoolExecutor:
+    """Threads for a question's further embeddings (Retriever.embed_queries), shared by all requests."""
+    return ThreadPoolExecutor(max_workers=4, thread_name_prefix="embed")
 
 
 def _passage_vectors(data: IndexData) -> np.ndarray:

@@ -66,6 +66,9 @@ def retrieve(retriever: Retriever, question: str, history: list[str] | None, as_
     outside = outside_region(question)
     excluded = frozenset({"regio:amrd"}) if effective is None and outside else frozenset()
     allowed = AsOfFilter(as_of, effective, excluded)
+    split = question_parts(resolved)
+    # Two-part questions search each later part too: its embedding runs beside the whole question's.
+    retriever.embed_queries([resolved, *split[1:]])
     hits = retriever.search(resolved, k=k, allowed=allowed, prefer_scope=effective)
     national: list[Hit] = []
     if effective and effective != "national":
@@ -74,7 +77,6 @@ def retrieve(retriever: Retriever, question: str, history: list[str] | None, as_
         # change little, and it reuses the question's vector (searching without the places cost a
         # second embedding, ~30 ms; on dev key facts 0.726 -> 0.728, both cited 51 -> 52 of 89).
         national = retriever.search(resolved, k=3, allowed=lambda c: c.scope == "national" and dated(c))
-    split = question_parts(resolved)
     pieces = [(piece, retriever.search(piece, k=3, allowed=allowed, prefer_scope=effective)) for piece in split[1:]]
     return Retrieval(resolved, effective, hits, national, outside, pieces)
 

@@ -8,8 +8,12 @@ from functools import lru_cache
 _WORD = re.compile(r"[a-z0-9]+")
 
 
+@lru_cache(maxsize=4096)
 def fold(text: str) -> str:
-    """Lower case without accents ("financiën" -> "financien"), non-breaking spaces as spaces."""
+    """Lower case without accents ("financiën" -> "financien"), non-breaking spaces as spaces.
+
+    Memoised: the same passages and sentences are folded question after question, character by
+    character (about 9,000 characters per question)."""
     text = unicodedata.normalize("NFKD", text.lower().replace("\u00a0", " "))
     return "".join(c for c in text if not unicodedata.combining(c))
 

@@ -223,6 +223,24 @@ def test_a_one_part_question_gets_the_sentence_that_states_its_fact_when_the_run
     assert len(route.citations) == 2  # the run, then the sentence: each cited on its own
 
 
+def test_a_two_part_question_embeds_its_parts_side_by_side_into_the_same_vectors(assistant):
+    # The later part is embedded on another thread while the whole question is (the bench's p95);
+    # the search must then read exactly the vectors embedding one by one gives, from the memo.
+    import numpy as np
+
+    r = assistant.retriever
+    texts = ["hoeveel uur taal moet iemand in de z-route doen en wie betaalt de leerbaarheidstoets",
+             "wie betaalt de leerbaarheidstoets"]
+    one_by_one = [r.embedder.embed([t], kind="query")[0] for t in texts]
+    r.forget()
+    r.embed_queries(texts)
+    memo = r._query_vector.cache_info()
+    assert memo.currsize == 2 and memo.misses == 2
+    for text, vector in zip(texts, one_by_one):
+        np.testing.assert_array_equal(r.query_vector(text), vector)
+    assert r._query_vector.cache_info().misses == 2  # both read from the memo, none embedded again
+
+
 def test_a_question_how_current_the_information_is_gets_the_date_of_its_passages(assistant):
     from assistant.labels import dutch_date
     from assistant.qtype import asks_currency
