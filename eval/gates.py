@@ -13,7 +13,11 @@ class Gates:
     """Minimum quality on the test split."""
 
     # On the test split (eval/golden_test.jsonl), a question or two under what the assistant measured
-    # there on 2026-11-30, eleventh session (a one-part question checked like each part of a two-part
+    # there on 2026-11-30, twelfth session (the runner-up passage's run quoted when the ranker can hardly
+    # tell it from the first, chosen on cross-fitted dev: key facts 0.697 -> 0.712; answerability
+    # refitted before the score): key facts 0.701 (117 of 167), every other figure as in the eleventh
+    # session below. Scored once. Floor raised: key facts 0.68 -> 0.69.
+    # Eleventh session (a one-part question checked like each part of a two-part
     # one, chosen on cross-fitted dev: key facts 0.672 -> 0.697; answerability refitted on the answers
     # it now composes): key facts 0.689 (115 of 167), answerable uncertain 0.084 (14), every other
     # figure as in the tenth session below. Floor raised: key facts 0.67 -> 0.68. Scored twice: before
@@ -64,7 +68,7 @@ class Gates:
     min_hit_at_1: float = 0.83
     min_hit_at_5: float = 0.92  # in-scope questions with a relevant passage in the top 5
     min_mrr_at_10: float = 0.88
-    min_must_contain: float = 0.68  # answers stating every key fact
+    min_must_contain: float = 0.69  # answers stating every key fact
     min_refusal_recall: float = 0.70  # out-of-scope questions the assistant refuses
     min_declined_rate: float = 0.87  # out-of-scope questions refused or marked "uncertain"
     max_false_refusal_rate: float = 0.02  # in-scope questions the assistant wrongly refuses
