@@ -127,8 +127,15 @@ def _close_second(hits, per_hit, probs, ctx, settings: ComposeSettings) -> Part 
         return None
     if hits[1].score < settings.close_second * hits[0].score:
         return None
-    runs = _main_run(hits[1], per_hit[1], probs[1], ctx, replace(settings, budget_words=settings.budget_words // 2))
-    return Part(hits[1], runs[-1]) if runs and runs[-1] else None
+    run = _side_run(hits[1], per_hit[1], probs[1], ctx, settings)
+    return Part(hits[1], run) if run else None
+
+
+def _side_run(hit: Hit, sentences: list[Sentence], probs: list[float], ctx,
+              settings: ComposeSettings) -> list[Sentence]:
+    """The best run of a passage quoted beside the main one (the runner-up, the other scope's), in
+    half the word budget."""
+    return _main_run(hit, sentences, probs, ctx, replace(settings, budget_words=settings.budget_words // 2))[-1]
 
 
 def _both_scopes(parts: list[Part], hits, per_hit, probs, ctx, scope: str, settings: ComposeSettings) -> list[Part]:
@@ -143,8 +150,7 @@ def _both_scopes(parts: list[Part], hits, per_hit, probs, ctx, scope: str, setti
             # for most dev questions that need both (both cited 40/89; without the floor 51/89, key
             # facts 0.699 -> 0.724; floors of 0.25 and 0.1 fell in between).
             if hit.chunk.scope == want and sentences:
-                runs = _main_run(hit, sentences, ps, ctx, replace(settings, budget_words=settings.budget_words // 2))
-                parts.append(Part(hit, runs[-1]))
+                parts.append(Part(hit, _side_run(hit, sentences, ps, ctx, settings)))
                 break
     return parts
 
