@@ -103,7 +103,7 @@ def compose(hits: list[Hit], ctx, model, scope: str | None, settings: ComposeSet
     if not chosen:
         return None
     parts = [Part(top[0], run) for run in chosen]
-    close = _close_second(top, per_hit, probs, ctx, settings)
+    close = _close_second(top, per_hit, probs, ctx, settings, _quotable_scopes(parts, scope))
     if close:
         parts.append(close)
     if scope and scope != "national":
@@ -117,18 +117,26 @@ def compose(hits: list[Hit], ctx, model, scope: str | None, settings: ComposeSet
     return Draft(parts, top, per_hit, probs, model, settings, scope)
 
 
-def _close_second(hits, per_hit, probs, ctx, settings: ComposeSettings) -> Part | None:
+def _close_second(hits, per_hit, probs, ctx, settings: ComposeSettings, scopes: set[str]) -> Part | None:
     """The runner-up's best run (half the word budget) when the ranker can hardly tell it from the
     first. Sibling entries ("Wanneer is ontheffing van de leerbaarheidstoets mogelijk?" and "Wat meet
     de leerbaarheidstoets?") are where a confident answer most often quotes the wrong passage: on
     cross-fitted dev, 65 answers missing their facts had the passage that holds them second or third.
-    A single best sentence of the runner-up instead of a run gained nothing (key facts 0.697)."""
-    if settings.close_second <= 0 or len(hits) < 2 or not per_hit[1]:
+    A single best sentence of the runner-up instead of a run gained nothing (key facts 0.697).
+    Only a passage of `scopes` (the lead's, the asked region's, national) qualifies: a region nobody
+    asked for stays out ("moet een statushouder van 70 nog inburgeren?" quoted a Drenthe figure)."""
+    if settings.close_second <= 0 or len(hits) < 2 or not per_hit[1] or hits[1].chunk.scope not in scopes:
         return None
     if hits[1].score < settings.close_second * hits[0].score:
         return None
     run = _side_run(hits[1], per_hit[1], probs[1], ctx, settings)
     return Part(hits[1], run) if run else None
+
+
+def _quotable_scopes(parts: list[Part], scope: str | None) -> set[str]:
+    """Scopes whose passages may be quoted beside the chosen parts: theirs, the asked region's and
+    national; never a region nobody asked for."""
+    return {p.hit.chunk.scope for p in parts} | {"national", scope or "national"}
 
 
 def _side_run(hit: Hit, sentences: list[Sentence], probs: list[float], ctx,
@@ -299,7 +307,7 @@ def _part_for(piece: str, hits, per_hit, probs, parts: list[Part], settings: Com
                       for p in parts for s in p.run):
         return None
     best, best_score = None, settings.second_part
-    scopes = {p.hit.chunk.scope for p in parts} | {"national", scope or "national"}
+    scopes = _quotable_scopes(parts, scope)
     for hit, sentences, ps in zip(hits, per_hit, probs):
         if hit.chunk.scope not in scopes:  # no other region's text slipped in for a part of the question
             continue

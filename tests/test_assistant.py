@@ -237,6 +237,7 @@ def test_a_runner_up_far_below_the_first_is_not_quoted(assistant):
     from dataclasses import replace
 
     from assistant.compose import ComposeSettings, _close_second, compose
+    from assistant.sentences import candidate_sentences
     from assistant.service import retrieve
 
     r = assistant.retriever
@@ -250,7 +251,14 @@ def test_a_runner_up_far_below_the_first_is_not_quoted(assistant):
     assert draft.parts[-1].hit.chunk.chunk_id == hits[1].chunk.chunk_id
     assert all(p.hit.chunk.chunk_id != hits[1].chunk.chunk_id for p in compose(far, ctx, assistant.sentence_model,
                                                                                 None, settings).parts)
-    assert _close_second(near, [[]] * len(near), [[]] * len(near), ctx, settings) is None  # nothing to quote
+    assert _close_second(near, [[]] * len(near), [[]] * len(near), ctx, settings, {"national"}) is None  # nothing to quote
+    # A region nobody asked for is not quoted as the runner-up ("moet een statushouder van 70 nog
+    # inburgeren?" got a Drenthe percentage, labelled, beside the national rule); asked for, it is.
+    regional = [near[0], replace(near[1], chunk=replace(near[1].chunk, scope="regio:amrd")), *near[2:]]
+    per_hit = [candidate_sentences(h.chunk) for h in regional]
+    probs = [[0.5] * len(s) for s in per_hit]
+    assert _close_second(regional, per_hit, probs, ctx, settings, {"national"}) is None
+    assert _close_second(regional, per_hit, probs, ctx, settings, {"national", "regio:amrd"}) is not None
 
 
 def test_a_two_part_question_embeds_its_parts_side_by_side_into_the_same_vectors(assistant):
@@ -399,3 +407,4 @@ def test_a_later_part_of_a_question_may_come_from_a_passage_its_own_search_found
     later = [c for c in answer.citations if c.chunk_id not in top3]
     assert later and "portal inburgering (PIB)" in later[0].quote
     assert later[0].chunk_id in {h.chunk.chunk_id for h in found.pieces[0][1]}
+
