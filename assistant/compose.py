@@ -329,26 +329,48 @@ def _place_tokens(scope: str) -> set[str]:
 
 
 def render(parts: list[Part]) -> tuple[str, list[Citation]]:
-    """Answer text with [n] markers, and the citations in marker order."""
+    """Answer text with [n] markers, and the citations in marker order. Parts from one passage (a
+    run and a sentence added for a part of the question, or the runner-up's run) are one paragraph
+    under one marker, in the passage's order: the same passage cited as [1] and [3] read as two
+    sources."""
     from assistant.qtype import direct_answer
 
     lines, citations = [], []
     national_first = sorted(parts, key=lambda p: p.hit.chunk.scope != "national") if _mixed(parts) else parts
+    by_passage: dict[str, list[Part]] = {}
+    for part in national_first:
+        by_passage.setdefault(part.hit.chunk.chunk_id, []).append(part)
     # Regional or municipal text always carries its label, so it never reads as the national rule.
     labelled = _mixed(parts) or any(p.hit.chunk.scope != "national" for p in parts)
-    for n, part in enumerate(national_first, start=1):
-        chunk = part.hit.chunk
-        text = readable(part.quote)
+    for n, same in enumerate(by_passage.values(), start=1):
+        chunk = same[0].hit.chunk
+        spans = _spans(same)
+        quotes = [chunk.text[a:b] for a, b in spans]
+        text = " … ".join(readable(q) for q in quotes)
         # A quote opening with "Ja," or "Nee," answers its own entry's question, which may not be the
         # one asked ("Nee, op dit moment niet." from a sibling entry for "hoeveel uur opvang …?"):
         # the reader sees what the yes or no is to.
-        if chunk.question and direct_answer(part.quote):
+        if chunk.question and direct_answer(quotes[0]):
             text = f'Op de vraag "{readable(chunk.question)}" antwoordt de bron: {text}'
         if labelled:
             text = f"{scope_label(chunk.scope)}: {text}"
         lines.append(f"{text} [{n}]")
-        citations.append(citation(n, part.hit, part.quote))
+        # The citation's quote is the stretch of the passage the paragraph's sentences stand in.
+        citations.append(citation(n, same[0].hit, chunk.text[spans[0][0]:spans[-1][1]]))
     return "\n\n".join(lines), citations
+
+
+def _spans(parts: list[Part]) -> list[tuple[int, int]]:
+    """The runs of parts from one passage as (start, end) in the passage, in its order; runs that
+    overlap or only have white space between them are one span."""
+    text = parts[0].hit.chunk.text
+    spans: list[tuple[int, int]] = []
+    for start, end in sorted((p.run[0].start, p.run[-1].end) for p in parts):
+        if spans and not text[spans[-1][1]:start].strip():
+            spans[-1] = (spans[-1][0], max(spans[-1][1], end))
+        else:
+            spans.append((start, end))
+    return spans
 
 
 def _mixed(parts: list[Part]) -> bool:

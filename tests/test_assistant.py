@@ -408,3 +408,28 @@ def test_a_later_part_of_a_question_may_come_from_a_passage_its_own_search_found
     assert later and "portal inburgering (PIB)" in later[0].quote
     assert later[0].chunk_id in {h.chunk.chunk_id for h in found.pieces[0][1]}
 
+
+def test_parts_from_one_passage_share_one_marker_in_the_passages_order(assistant):
+    # A run and a sentence added for a part of the question (or the runner-up's run) may come from the
+    # same passage: cited as [1] and [3] it read as two sources. One paragraph, one marker, the
+    # sentences in the passage's order, and a quote that is still the passage's own text.
+    from assistant.compose import Part, readable, render
+    from assistant.sentences import candidate_sentences
+    from inburgering.models import Hit
+
+    chunks = [c for c in assistant.retriever.data.chunks if c.scope == "national"]
+    long = next(c for c in chunks if len(candidate_sentences(c)) >= 4
+                and not c.text[candidate_sentences(c)[0].end:candidate_sentences(c)[1].start].strip())
+    other = next(c for c in chunks if c.chunk_id != long.chunk_id and candidate_sentences(c))
+    s = candidate_sentences(long)
+    late, early, apart = Part(Hit(long, 1.0), [s[3]]), Part(Hit(long, 1.0), [s[0]]), Part(Hit(other, 0.5), [candidate_sentences(other)[0]])
+    text, citations = render([late, apart, early])
+    assert [c.chunk_id for c in citations] == [long.chunk_id, other.chunk_id]
+    first, second = text.split("\n\n")
+    assert first.endswith("[1]") and second.endswith("[2]") and "[3]" not in text
+    assert first.index(readable(s[0].text)) < first.index(readable(s[3].text)), first
+    assert " … " in first  # the sentences between them are not quoted, and the reader sees the gap
+    assert citations[0].quote in long.text and s[0].text in citations[0].quote and s[3].text in citations[0].quote
+    # Neighbouring sentences of one passage read as one stretch, without a gap mark.
+    text, citations = render([Part(Hit(long, 1.0), [s[1]]), Part(Hit(long, 1.0), [s[0]])])
+    assert len(citations) == 1 and " … " not in text and citations[0].quote == long.text[s[0].start:s[1].end]
