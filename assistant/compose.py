@@ -125,9 +125,8 @@ def _close_second(hits, per_hit, probs, ctx, settings: ComposeSettings, scopes: 
     A single best sentence of the runner-up instead of a run gained nothing (key facts 0.697).
     Only a passage of `scopes` (the lead's, the asked region's, national) qualifies: a region nobody
     asked for stays out ("moet een statushouder van 70 nog inburgeren?" quoted a Drenthe figure)."""
-    if settings.close_second <= 0 or len(hits) < 2 or not per_hit[1] or hits[1].chunk.scope not in scopes:
-        return None
-    if hits[1].score < settings.close_second * hits[0].score:
+    if (settings.close_second <= 0 or len(hits) < 2 or not per_hit[1] or hits[1].chunk.scope not in scopes
+            or hits[1].score < settings.close_second * hits[0].score):
         return None
     run = _side_run(hits[1], per_hit[1], probs[1], ctx, settings)
     return Part(hits[1], run) if run else None
@@ -342,12 +341,13 @@ def render(parts: list[Part]) -> tuple[str, list[Citation]]:
     from assistant.qtype import direct_answer
 
     lines, citations = [], []
-    national_first = sorted(parts, key=lambda p: p.hit.chunk.scope != "national") if _mixed(parts) else parts
+    national_first = sorted(parts, key=lambda p: p.hit.chunk.scope != "national")  # stable: one scope keeps its order
     by_passage: dict[str, list[Part]] = {}
     for part in national_first:
         by_passage.setdefault(part.hit.chunk.chunk_id, []).append(part)
-    # Regional or municipal text always carries its label, so it never reads as the national rule.
-    labelled = _mixed(parts) or any(p.hit.chunk.scope != "national" for p in parts)
+    # Regional or municipal text always carries its label, so it never reads as the national rule; a
+    # mixed answer always holds some, so then the national text is labelled too.
+    labelled = any(p.hit.chunk.scope != "national" for p in parts)
     for n, same in enumerate(by_passage.values(), start=1):
         chunk = same[0].hit.chunk
         spans = _spans(same)
@@ -377,11 +377,6 @@ def _spans(parts: list[Part]) -> list[tuple[int, int]]:
         else:
             spans.append((start, end))
     return spans
-
-
-def _mixed(parts: list[Part]) -> bool:
-    """Whether the answer combines sources of different scopes."""
-    return len({p.hit.chunk.scope for p in parts}) > 1
 
 
 def citation(n: int, hit: Hit, quote: str) -> Citation:
