@@ -413,6 +413,24 @@ def test_a_later_part_of_a_question_may_come_from_a_passage_its_own_search_found
     assert later[0].chunk_id in {h.chunk.chunk_id for h in found.pieces[0][1]}
 
 
+def test_an_open_part_is_not_answered_by_a_sentence_the_scorer_finds_unlikely(assistant):
+    # Word share alone chose sentences that only repeat the question's words; they held no missing key
+    # fact and stood beside the point. A sentence must also be likely to state a fact by the scorer.
+    from assistant.compose import ComposeSettings, _part_for
+    from assistant.sentences import candidate_sentences
+    from assistant.service import retrieve
+
+    found = retrieve(assistant.retriever, "hoeveel uur duurt het pvt?", [], None, None, 5)
+    hits = found.hits[:3]
+    per_hit = [candidate_sentences(h.chunk) for h in hits]
+    settings = ComposeSettings()
+    piece = per_hit[0][0].text  # every word of the part stands in this sentence
+    below = [[settings.part_floor - 0.01] * len(s) for s in per_hit]
+    at = [[settings.part_floor] * len(s) for s in per_hit]
+    assert _part_for(piece, hits, per_hit, below, [], settings) is None
+    chosen = _part_for(piece, hits, per_hit, at, [], settings)
+    assert chosen is not None and per_hit[0][0].text in chosen.quote
+
 def test_parts_from_one_passage_share_one_marker_in_the_passages_order(assistant):
     # A run and a sentence added for a part of the question (or the runner-up's run) may come from the
     # same passage: cited as [1] and [3] it read as two sources. One paragraph, one marker, the
