@@ -431,6 +431,7 @@ def test_an_open_part_is_not_answered_by_a_sentence_the_scorer_finds_unlikely(as
     chosen = _part_for(piece, hits, per_hit, at, [], settings)
     assert chosen is not None and per_hit[0][0].text in chosen.quote
 
+
 def test_parts_from_one_passage_share_one_marker_in_the_passages_order(assistant):
     # A run and a sentence added for a part of the question (or the runner-up's run) may come from the
     # same passage: cited as [1] and [3] it read as two sources. One paragraph, one marker, the
