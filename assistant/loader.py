@@ -13,6 +13,6 @@ log = logging.getLogger(__name__)
 
 def load_retriever(settings: Settings, ranker: bool = True) -> Retriever:
     """A retriever over the live index, refusing an index built with another embedder."""
-    embedder = get_embedder(settings.embedder)
+    embedder = get_embedder(settings.embedder, settings.embed_threads)
     data = load_index(settings.index_dir, embedder.name)
     return Retriever(data, embedder, ranker="fitted" if ranker else None)

@@ -64,8 +64,8 @@ def eval_command(
     """Evalueer de assistent en de baselines op de dev- en testvragen en schrijf een rapport."""
     import os
 
-    # One OpenMP thread for the embedder unless told otherwise: the vectors are bit-identical, and
-    # on a busy 2-core machine its spinning threads turn 40 ms queries into seconds. Set before it loads.
+    # One OpenMP thread for FAISS and BLAS unless told otherwise: on a busy 2-core machine spinning
+    # threads turn 40 ms queries into seconds. The embedder's engine takes Settings.embed_threads.
     os.environ.setdefault("OMP_NUM_THREADS", "1")
     from eval.golden import load_golden, split_path
     from eval.report import write_report

@@ -162,7 +162,7 @@ def ingest(settings: Settings, progress_factory=None) -> IngestReport:
     if not chunks:
         report.seconds = time.perf_counter() - started
         return report
-    embedder = get_embedder(settings.embedder)
+    embedder = get_embedder(settings.embedder, settings.embed_threads)
     cache = EmbeddingCache(settings.cache_dir / "embeddings.sqlite")
     progress = progress_factory(count_vectors(chunks)) if progress_factory else None
     try:
