@@ -15,7 +15,7 @@ HEADLINE = [("hit@1", "hit@1"), ("hit@3", "hit@3"), ("hit@5", "hit@5"), ("mrr@10
 PER_KIND = [("n", "n"), ("hit@1", "hit@1"), ("hit@3", "hit@3"), ("hit@5", "hit@5"), ("mrr@10", "MRR@10"),
             ("ndcg@10", "nDCG@10"), ("must_contain", "must_contain"), ("refused", "refused"), ("uncertain", "uncertain"),
             ("false_refusal_rate", "false refusal"), ("refusal_recall", "refusal R"),
-            ("update_date_ok", "update_date ok"), ("latency_p50_ms", "p50 ms")]
+            ("declined_rate", "declined"), ("update_date_ok", "update_date ok"), ("latency_p50_ms", "p50 ms")]
 
 
 def fmt(value, ms: bool = False) -> str:
@@ -135,7 +135,10 @@ def markdown(report: dict) -> str:
         lines += ["", "## Full assistant per kind", ""]
         lines += table(["kind", *[h for _, h in PER_KIND]], kind_rows(report["summary"]["assistant"]))
         if report["summary"]["assistant"].get("by_tag"):
-            lines += ["", "## Full assistant per tag", ""]
+            lines += ["", "## Full assistant per tag", "",
+                      "The bands unlike-dev, like-dev and near-dev: the cosine of the question to the nearest "
+                      "dev question the assistant may use is below 0.93, below 0.955, or above (eval/nearness.py). "
+                      "About half the questions typed in the chat checks are unlike dev.", ""]
             lines += table(["tag", *[h for _, h in PER_KIND]], tag_rows(report["summary"]["assistant"]))
         gate = report.get("gate", {})
         lines += ["", "## Quality gate (eval/gates.py)", "", f"Thresholds: `{as_dict()}`", "",

@@ -10,6 +10,7 @@ from typing import Callable
 from eval.citations import SourceTexts, citation_problems
 from eval.golden import GoldenItem, norm
 from eval.metrics import evidence_ranks, first_relevant, missing_facts, ndcg_at
+from eval.nearness import band, nearness
 from eval.summary import summarise
 from eval.systems import AssistantSystem, CrossFitted, Passage, RelevanceIndex, Run, System, weighted
 
@@ -45,6 +46,7 @@ class ItemResult:
     expected: dict | None = None  # the first passage of the collection that holds the evidence
     answer: str | None = None
     top_ids: list[str] = field(default_factory=list)
+    dev_nearness: float | None = None  # cosine to the nearest dev question the assistant may use (eval/nearness.py)
     ragas: dict = field(default_factory=dict)
     error: str | None = None
 
@@ -57,6 +59,7 @@ class Context:
     scorer: object = None
     k: int = K
     scopes: dict = field(default_factory=dict)  # document id -> scope
+    nearness: dict = field(default_factory=dict)  # item id -> cosine to the nearest dev question
 
 
 def build_systems(names: list[str], assistant, settings, fit=None) -> list[System]:
@@ -88,6 +91,9 @@ def score_item(item: GoldenItem, run: Run, relevance: RelevanceIndex, ctx: Conte
                      latency_ms=run.seconds * 1000,
                      consistent=run.consistent, top_ids=[p.id for p in run.passages[:5]])
     res.top = where(run.passages[0]) if run.passages else None
+    if item.id in ctx.nearness:
+        res.dev_nearness = round(ctx.nearness[item.id], 4)
+        res.tags.append(band(ctx.nearness[item.id]))
     if item.in_scope:
         passages = run.passages[:ctx.k]
         res.evidence_ranks = evidence_ranks([p.text for p in passages], item.evidences)
@@ -205,7 +211,8 @@ def run_eval(settings, golden: Path, names: list[str], limit: int | None = None,
     from ingest.manifest import load_manifest
 
     scopes = {m.id: m.scope for m in load_manifest(settings.corpus_dir)}
-    report = evaluate(items, systems, Context(SourceTexts(settings.corpus_dir), scorer, scopes=scopes), progress)
+    ctx = Context(SourceTexts(settings.corpus_dir), scorer, scopes=scopes, nearness=nearness(assistant, items))
+    report = evaluate(items, systems, ctx, progress)
     meta = assistant.retriever.data.meta
     report.update(golden=str(golden), crossfit=fit is not None, in_scope=sum(i.in_scope for i in items),
                   ragas_error=ragas_error,

@@ -45,3 +45,15 @@ def test_eval_ranks_as_the_assistant_does(report):
     # the citations stop coming from that ranking and this fails before the metrics mislead.
     bad = [d["id"] for d in report["details"]["assistant"] if d["consistent"] is False]
     assert not bad, f"citations outside the reproduced ranking: {bad[:10]}"
+
+
+def test_every_test_question_falls_in_one_band_of_nearness_to_dev(report):
+    # The per-band rows are the figures for questions unlike dev (eval/nearness.py); they must cover
+    # every question exactly once.
+    from eval.nearness import BANDS
+
+    names = [name for _, name in BANDS]
+    for d in report["details"]["assistant"]:
+        assert 0.0 < d["dev_nearness"] <= 1.0 and sum(t in names for t in d["tags"]) == 1
+    by_tag = report["summary"]["assistant"]["by_tag"]
+    assert sum(by_tag[n]["n"] for n in names if n in by_tag) == report["summary"]["assistant"]["overall"]["n"]
