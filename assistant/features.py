@@ -27,7 +27,7 @@ FEATURES = [
     "role_qa", "role_body", "role_intro", "role_preamble", "role_table", "role_title",
     "log_words", "scope_match", "regional_unasked", "other_region", "neighbours",
     "sentence_best", "sentence_gap", "title_sim", "title_gap", "type_match", "number_match",
-    "slot_match", "slot_conflict", "asked_vote", "asked_first",
+    "slot_match", "slot_conflict", "asked_vote", "asked_first", "asked_near",
 ]
 ROLES = ("qa", "body", "intro", "preamble", "table")
 
@@ -129,7 +129,7 @@ def overlap(weights: dict[str, float], found: frozenset[str]) -> float:
 def candidate_features(cands: np.ndarray, chunks: list[Chunk], profs: list[ChunkProfile], query: QueryView,
                        dense: np.ndarray, dense_passage: np.ndarray, bm25: np.ndarray, fused: np.ndarray,
                        stale: np.ndarray, sentence: np.ndarray, title: np.ndarray,
-                       asked: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
+                       asked: tuple[np.ndarray, np.ndarray] | None = None, asked_near: float = 0.0) -> np.ndarray:
     """A (len(cands), len(FEATURES)) matrix for the candidate chunk positions `cands` (fused order)."""
     dense_order = np.argsort(-dense)
     bm25_order = np.argsort(-bm25)
@@ -163,6 +163,7 @@ def candidate_features(cands: np.ndarray, chunks: list[Chunk], profs: list[Chunk
             len(query.numbers & p.numbers) / len(query.numbers) if query.numbers else 0.0,
             *slot_agreement(query.slots, p.slots),
             # A passage that answered an earlier question much like this one (assistant/neighbours.py).
-            vote[n], first[n],
+            # How close the nearest earlier question is: a far one's vote says little.
+            vote[n], first[n], asked_near,
         ])
     return np.asarray(rows, dtype=np.float32).reshape(len(cands), len(FEATURES))

@@ -109,6 +109,14 @@ class Neighbours:
         total = sum(weights) or 1.0
         return [(int(j), w / total) for j, w in zip(rows, weights)]
 
+    def nearest_similarity(self, vector: np.ndarray) -> float:
+        """Cosine to the nearest earlier (whole) question: how much the neighbours' votes, which are
+        shares of the k nearest however far they are, can say about this question."""
+        sims = self.similarities(vector)
+        sims[self._part] = -np.inf
+        best = float(sims.max()) if len(sims) else 0.0
+        return best if np.isfinite(best) else 0.0
+
     def unanswered_share(self, vector: np.ndarray, k: int = K) -> float:
         """Share of the k nearest earlier questions the sources did not answer."""
         rows = [j for j, _ in self.nearest(vector, k)]

@@ -282,7 +282,8 @@ class Retriever:
         return candidate_features(cands, self.data.chunks, self.profiles, self.query_view(query, scope), dense,
                                   passage, bm25, fused, self._stale, self.sentence_best(query),
                                   self.title_similarity(qv),
-                                  self.asked_before(qv, cands, scope, whole=votes_whole(query, scope)))
+                                  self.asked_before(qv, cands, scope, whole=votes_whole(query, scope)),
+                                  self.neighbours.nearest_similarity(qv) if self.neighbours is not None else 0.0)
 
     def asked_before(self, qv: np.ndarray, cands: np.ndarray, scope: str | None,
                      any_place: bool = False, whole: bool = False) -> tuple[np.ndarray, np.ndarray]:

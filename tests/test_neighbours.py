@@ -75,6 +75,31 @@ def test_a_hidden_question_and_its_near_copies_are_not_consulted():
     assert np.isfinite(n.similarities(own)).all()
 
 
+def test_the_ranker_sees_how_near_the_nearest_earlier_question_is(assistant):
+    from assistant.features import FEATURES
+
+    r = assistant.retriever
+    n = r.neighbours
+    some = next(q for q, copies in n.near.items() if copies and "#" not in q)
+    own = n.vectors[n.ids.index(some)]
+    assert n.nearest_similarity(own) == pytest.approx(1.0, abs=1e-4)  # visible: itself
+    n.hide(some)
+    try:
+        hidden = n.nearest_similarity(own)
+    finally:
+        n.hide(None)
+    assert 0.0 < hidden < n.nearest_similarity(own)
+    # The same value in every candidate's row of the ranker's features.
+    question = "hoeveel uur taal moet iemand in de z-route volgen?"
+    dense, _ = r.dense_scores(question)
+    bm25 = r.data.keywords.scores(r.prepare(question))
+    fused = r.fused(dense, bm25, None)
+    cands = np.argsort(-fused)[:5]
+    near = r.features(question, cands, dense, bm25, fused, None)[:, FEATURES.index("asked_near")]
+    assert near == pytest.approx([n.nearest_similarity(r.query_vector(question))] * 5, abs=1e-6)
+    assert 0.8 < near[0] <= 1.0 + 1e-6
+
+
 def test_a_passage_that_answered_the_nearest_earlier_question_gets_its_vote(assistant):
     from assistant.service import plan
 
