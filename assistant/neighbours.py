@@ -85,11 +85,15 @@ class Neighbours:
                 out.setdefault(c, []).append(self._row[q])
         return out
 
-    def nearest(self, vector: np.ndarray, k: int = K) -> list[tuple[int, float]]:
-        """The k nearest earlier questions, nearest first: (row, share of their summed similarity)."""
+    def _whole_similarities(self, vector: np.ndarray) -> np.ndarray:
+        """Similarity to every earlier whole question (-inf for parts and hidden ones)."""
         sims = self.similarities(vector)
         sims[self._part] = -np.inf
-        return self._top(sims, k)
+        return sims
+
+    def nearest(self, vector: np.ndarray, k: int = K) -> list[tuple[int, float]]:
+        """The k nearest earlier questions, nearest first: (row, share of their summed similarity)."""
+        return self._top(self._whole_similarities(vector), k)
 
     def voters(self, vector: np.ndarray, scope: str | None, whole: bool = False, k: int = K) -> list[tuple[int, float]]:
         """The k nearest earlier questions that may vote on where a question with `scope` is answered:
@@ -112,8 +116,7 @@ class Neighbours:
     def nearest_similarity(self, vector: np.ndarray) -> float:
         """Cosine to the nearest earlier (whole) question: how much the neighbours' votes, which are
         shares of the k nearest however far they are, can say about this question."""
-        sims = self.similarities(vector)
-        sims[self._part] = -np.inf
+        sims = self._whole_similarities(vector)
         best = float(sims.max()) if len(sims) else 0.0
         return best if np.isfinite(best) else 0.0
 
