@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import logging
 import math
-from collections import defaultdict
+import threading
+from collections import OrderedDict, defaultdict, namedtuple
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import lru_cache
@@ -122,8 +123,7 @@ class Retriever:
         self.glossary = data.keywords.glossary
         self.weights = weights or RetrievalWeights()
         self.typos = TypoRepair(data.keywords.vocabulary)
-        self._embedded: dict[str, np.ndarray] = {}  # vectors embed_queries made together, on their way to the memo
-        self._query_vector = lru_cache(maxsize=256)(self._embed_query)
+        self._query_vector = _VectorMemo(lambda q: self.embedder.embed([q], kind="query")[0])
         self._sentence_sims = lru_cache(maxsize=64)(self._compute_sentence_sims)
         self._query_view = lru_cache(maxsize=64)(self._compute_query_view)
         self._wordsets = [frozenset(words(c.text)) for c in data.chunks]  # for near-duplicate checks
@@ -171,24 +171,16 @@ class Retriever:
         """The e5 query vector (memoised: search, features and the composer all need it)."""
         return self._query_vector(query)
 
-    def _embed_query(self, query: str) -> np.ndarray:
-        """The memo's source: a vector embed_queries has just made, else one embedded now."""
-        vector = self._embedded.pop(query, None)
-        return vector if vector is not None else self.embedder.embed([query], kind="query")[0]
-
     def embed_queries(self, queries: list[str]) -> None:
         """Embed the texts one question will search with in one call, into the query_vector memo.
         The engine packs a list into one forward pass on both cores: for a two-part question ~7 ms
         faster (200 dev two-part questions, mean 64 -> 57 ms) than two embeddings side by side on
         threads, each of which wanted both cores. The vectors are bit-identical to those embedded
-        one by one."""
-        todo = list(dict.fromkeys(q for q in queries if q))
+        one by one; texts the memo holds already are not embedded again."""
+        todo = [q for q in dict.fromkeys(q for q in queries if q) if q not in self._query_vector]
         if len(todo) < 2:
             return
-        for query, vector in zip(todo, self.embedder.embed(todo, kind="query")):
-            self._embedded[query] = vector
-            self.query_vector(query)  # moves it into the memo (or finds it there; then drop it)
-            self._embedded.pop(query, None)
+        self._query_vector.put(todo, self.embedder.embed(todo, kind="query"))
 
     def prepare(self, query: str) -> str:
         """The query as the keyword retriever sees it: misspelt words get their corpus neighbour."""
@@ -339,6 +331,54 @@ class Retriever:
         if not wa or not wb:
             return False
         return len(wa & wb) / len(wa | wb) > 0.9
+
+
+class _VectorMemo:
+    """The query vectors of recent texts, least recently used dropped first (like lru_cache, whose
+    cache_info and cache_clear it keeps), which Retriever.embed_queries can ask what it holds and
+    fill with vectors embedded together."""
+
+    Info = namedtuple("Info", "misses currsize maxsize")
+
+    def __init__(self, embed, maxsize: int = 256) -> None:
+        self._embed, self._maxsize = embed, maxsize
+        self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()  # requests are answered on several threads
+        self._misses = 0
+
+    def __contains__(self, text: str) -> bool:
+        with self._lock:
+            return text in self._vectors
+
+    def __call__(self, text: str) -> np.ndarray:
+        with self._lock:
+            if text in self._vectors:
+                self._vectors.move_to_end(text)
+                return self._vectors[text]
+        vector = self._embed(text)  # outside the lock: other requests need not wait for it
+        self.put([text], [vector])
+        return vector
+
+    def put(self, texts: list[str], vectors) -> None:
+        """Hold these texts' vectors (each counts as one miss: a vector embedded)."""
+        with self._lock:
+            for text, vector in zip(texts, vectors):
+                self._vectors[text] = vector
+                self._vectors.move_to_end(text)
+                self._misses += 1
+            while len(self._vectors) > self._maxsize:
+                self._vectors.popitem(last=False)
+
+    def cache_info(self) -> "_VectorMemo.Info":
+        """Vectors embedded since the last clear, and how many are held."""
+        with self._lock:
+            return self.Info(self._misses, len(self._vectors), self._maxsize)
+
+    def cache_clear(self) -> None:
+        """Forget every vector and the count."""
+        with self._lock:
+            self._vectors.clear()
+            self._misses = 0
 
 
 def _passage_vectors(data: IndexData) -> np.ndarray:
