@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from assistant.answerability import ANSWERABILITY_FEATURES, Evidence, decide
 from assistant.answerability import features as answerability_features
 from assistant.compose import ComposeSettings, citation, compose, render
-from assistant.conversation import is_follow_up, outside_region, place_scope, resolve, strip_redactions
+from assistant.conversation import (expand_shortened, is_follow_up, outside_region, place_scope, resolve,
+                                    strip_redactions)
 from assistant.coverage import CoverageJudge
 from assistant.filters import AsOfFilter, as_of_warnings
 from assistant.labels import UNCERTAIN_NOTICE, currency_line, dutch_date, place_name, staleness_warnings
@@ -98,8 +99,8 @@ def outside_region_warnings(outside: list[tuple[str, str | None]], scope: str | 
 
 def plan(question: str, history: list[str] | None, scope: str | None) -> tuple[str, str | None]:
     """The stand-alone question (follow-ups resolved) and the scope that applies (a named place wins)."""
-    history = [strip_redactions(h) for h in (history or []) if h and h.strip()]
-    question = strip_redactions(question) or question
+    history = [expand_shortened(strip_redactions(h)) for h in (history or []) if h and h.strip()]
+    question = expand_shortened(strip_redactions(question) or question)
     resolved = resolve(question, history)
     named = place_scope(question) or (place_scope(resolved) if is_follow_up(question) else None)
     return resolved, named or scope

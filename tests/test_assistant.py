@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.conversation import is_follow_up, place_scope, resolve
+from assistant.conversation import expand_shortened, is_follow_up, place_scope, resolve
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -106,6 +106,24 @@ def test_follow_up_resolution_without_an_llm():
     assert place_scope("hoe doet shertogenbosch dat?") == place_scope("in denbosch") == "gemeente:s-hertogenbosch"
     assert place_scope("klant in de-wolden") == place_scope("borger odoorn") == "regio:amrd"
     assert place_scope("bosschenaar") is None and place_scope("bij de woldenaar") is None
+
+
+def test_shortened_words_are_read_written_out_also_in_follow_ups(assistant):
+    from assistant.service import plan
+
+    assert expand_shortened("hoeveel uur kot kan een statush. met 2 kids max krijgen per mnd?") == \
+        "hoeveel uur kot kan een statushouder met 2 kids maximaal krijgen per maanden?"
+    assert expand_shortened("2 asielstatush., 1 gezinsmig.") == "2 asielstatushouder, 1 gezinsmigrant"
+    # Only whole words: a hyphenated word, a longer word and "gem." (gemeente or gemiddeld) stay.
+    assert expand_shortened("de max-regel voor statushouders in gem. Emmen") == \
+        "de max-regel voor statushouders in gem. Emmen"
+    # Written out, the target group of a follow-up swaps as it does when typed in full.
+    resolved, _ = plan("en bij een gezinsmig.?", ["wie betaalt de taallessen van een statush. in de b1-route?"], None)
+    assert resolved == "wie betaalt de taallessen van een gezinsmigrant in de b1-route?"
+    short = assistant.ask("krijgt een gezinsmig. maatschappelijke begeleiding?")
+    full = assistant.ask("krijgt een gezinsmigrant maatschappelijke begeleiding?")
+    assert short.status == full.status != "refused"
+    assert [c.chunk_id for c in short.citations] == [c.chunk_id for c in full.citations]
 
 
 def test_follow_up_answers_use_the_earlier_turn(assistant):
