@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from inburgering.models import Chunk, Hit
 from assistant.conversation import PLACES
@@ -129,6 +130,7 @@ class CoverageJudge:
 _PLACE_WORDS = {w for names in PLACES.values() for name in names for w in words(name)} | {"drentse", "bossche"}
 
 
+@lru_cache(maxsize=8192)  # asked per word of every question, and again at a second look
 def _is_verb(word: str) -> bool:
     """A verb form ("noemt", "kreeg", "beginnen"): asks how, not about what."""
     import simplemma
@@ -138,6 +140,7 @@ def _is_verb(word: str) -> bool:
     return lemma.endswith("en") and lemma != word
 
 
+@lru_cache(maxsize=8192)
 def _unknown_weight(word: str) -> float:
     """Unknown ordinary Dutch words ("ziek", "moeder") say less than unknown terms ("leges")."""
     import simplemma
