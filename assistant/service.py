@@ -205,11 +205,12 @@ class Assistant:
         # gained one more and lost two more declines (not taken). Only with the fitted model: the
         # training scripts collect the rows of the first answer without it.
         if parts and decision.status != "answer" and len(hits) > 1 and self.answerability is not None:
-            second = self._judged(resolved, [hits[1], hits[0], *hits[2:]], scope, national, view, ctx, like)
-            if second[2].status == "answer":
+            other_draft, other_parts, other = self._judged(resolved, [hits[1], hits[0], *hits[2:]], scope, national,
+                                                           view, ctx, like)
+            if other.status == "answer":
                 log.info("answered from the runner-up passage %s (p=%.3f; the best one's answer: %s, p=%s)",
-                         hits[1].chunk.chunk_id, second[2].probability, decision.status, decision.probability)
-                draft, parts, decision = second
+                         hits[1].chunk.chunk_id, other.probability, decision.status, decision.probability)
+                draft, parts, decision = other_draft, other_parts, other
         if not parts:
             return parts, decision
         # The decision rests on the answer composed from the whole question's passages; only then may
